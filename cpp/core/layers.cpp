@@ -1,0 +1,286 @@
+#include "layers.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "conv_kernels.hpp"
+#include "errors.hpp"
+
+namespace digitpad {
+
+namespace {
+
+ConvGeometry geometry_of(const LayerSpec& spec, Shape input) {
+  return {input, spec.units, spec.kernel, spec.stride, spec.padding};
+}
+
+void fill_normal(float* data, int64_t count, float stddev, Rng& rng) {
+  for (int64_t i = 0; i < count; ++i) data[i] = stddev * rng.normal();
+}
+
+float init_stddev(InitScheme scheme, int64_t fan_in, int64_t fan_out) {
+  return scheme == InitScheme::He ? std::sqrt(2.0f / float(fan_in))
+                                  : std::sqrt(2.0f / float(fan_in + fan_out));
+}
+
+}  // namespace
+
+// ---- Dense -------------------------------------------------------------------------------
+
+DenseLayer::DenseLayer(const LayerSpec& spec, Shape input)
+    : Layer(spec, input, Shape{1, 1, spec.units}), in_(input.size()), out_(spec.units) {}
+
+void DenseLayer::bind(float* params, float* grads) {
+  new (&w_) MatrixMap(params, out_, in_);
+  new (&dw_) MatrixMap(grads, out_, in_);
+  new (&b_) VectorMap(params + weight_count(), out_);
+  new (&db_) VectorMap(grads + weight_count(), out_);
+}
+
+void DenseLayer::init_params(Rng& rng, InitScheme scheme) {
+  fill_normal(w_.data(), weight_count(), init_stddev(scheme, in_, out_), rng);
+  b_.setZero();
+}
+
+const Matrix& DenseLayer::forward(const Matrix& x, const ForwardContext&) {
+  y_.resize(out_, x.cols());
+  y_.noalias() = w_ * x;  // y: out x batch
+  y_.colwise() += b_;
+  return y_;
+}
+
+const Matrix& DenseLayer::backward(const Matrix& x, const Matrix& dy) {
+  dw_.noalias() = dy * x.transpose();  // dW: out x in
+  db_.noalias() = dy.rowwise().sum();  // db: out
+  if (input_grad_needed_) {
+    dx_.resize(in_, dy.cols());
+    dx_.noalias() = w_.transpose() * dy;  // dx: in x batch
+  }
+  return dx_;
+}
+
+// ---- Conv2D ------------------------------------------------------------------------------
+
+Conv2DLayer::Conv2DLayer(const LayerSpec& spec, Shape input)
+    : Layer(spec, input, geometry_of(spec, input).output()),
+      filters_(spec.units),
+      patch_(geometry_of(spec, input).patch()) {}
+
+void Conv2DLayer::bind(float* params, float* grads) {
+  new (&w_) MatrixMap(params, filters_, patch_);
+  new (&dw_) MatrixMap(grads, filters_, patch_);
+  new (&b_) VectorMap(params + weight_count(), filters_);
+  new (&db_) VectorMap(grads + weight_count(), filters_);
+}
+
+void Conv2DLayer::init_params(Rng& rng, InitScheme scheme) {
+  const int64_t fan_out = int64_t(spec_.kernel) * spec_.kernel * filters_;
+  fill_normal(w_.data(), weight_count(), init_stddev(scheme, patch_, fan_out), rng);
+  b_.setZero();
+}
+
+const Matrix& Conv2DLayer::forward(const Matrix& x, const ForwardContext&) {
+  const auto batch = static_cast<int>(x.cols());
+  const int positions = output_shape_.height * output_shape_.width;
+  cols_.resize(patch_, Eigen::Index(positions) * batch);
+  im2col(x.data(), batch, geometry_of(spec_, input_shape_), cols_.data());
+  y_.resize(output_shape_.size(), batch);
+  MatrixMap y_by_filter(y_.data(), filters_, Eigen::Index(positions) * batch);
+  y_by_filter.noalias() = w_ * cols_;  // F x (Ho*Wo*batch)
+  y_by_filter.colwise() += b_;
+  return y_;
+}
+
+const Matrix& Conv2DLayer::backward(const Matrix& x, const Matrix& dy) {
+  const auto batch = static_cast<int>(dy.cols());
+  const int positions = output_shape_.height * output_shape_.width;
+  Eigen::Map<const Matrix> dy_by_filter(dy.data(), filters_, Eigen::Index(positions) * batch);
+  dw_.noalias() = dy_by_filter * cols_.transpose();  // F x patch
+  db_.noalias() = dy_by_filter.rowwise().sum();
+  if (input_grad_needed_) {
+    dcols_.resize(patch_, Eigen::Index(positions) * batch);
+    dcols_.noalias() = w_.transpose() * dy_by_filter;  // patch x (Ho*Wo*batch)
+    dx_.resize(input_shape_.size(), batch);
+    col2im(dcols_.data(), batch, geometry_of(spec_, input_shape_), dx_.data());
+  }
+  (void)x;  // the input is already captured in cols_
+  return dx_;
+}
+
+// ---- MaxPool2D ---------------------------------------------------------------------------
+
+MaxPool2DLayer::MaxPool2DLayer(const LayerSpec& spec, Shape input)
+    : Layer(spec, input,
+            Shape{(input.height - spec.kernel) / spec.stride + 1,
+                  (input.width - spec.kernel) / spec.stride + 1, input.channels}) {}
+
+const Matrix& MaxPool2DLayer::forward(const Matrix& x, const ForwardContext&) {
+  const Shape in = input_shape_, out = output_shape_;
+  const int C = in.channels, K = spec_.kernel, S = spec_.stride;
+  y_.resize(out.size(), x.cols());
+  argmax_.resize(size_t(out.size()) * size_t(x.cols()));
+  int* winner = argmax_.data();
+  float* y = y_.data();
+  for (Eigen::Index n = 0; n < x.cols(); ++n) {
+    const float* image = x.data() + n * in.size();
+    for (int oy = 0; oy < out.height; ++oy)
+      for (int ox = 0; ox < out.width; ++ox)
+        for (int c = 0; c < C; ++c, ++y, ++winner) {
+          int best = (oy * S * in.width + ox * S) * C + c;
+          for (int ky = 0; ky < K; ++ky)
+            for (int kx = 0; kx < K; ++kx) {
+              const int row = ((oy * S + ky) * in.width + ox * S + kx) * C + c;
+              if (image[row] > image[best]) best = row;
+            }
+          *winner = best;
+          *y = image[best];
+        }
+  }
+  return y_;
+}
+
+const Matrix& MaxPool2DLayer::backward(const Matrix&, const Matrix& dy) {
+  if (!input_grad_needed_) return dx_;
+  const int in_size = input_shape_.size(), out_size = output_shape_.size();
+  dx_.setZero(in_size, dy.cols());
+  for (Eigen::Index n = 0; n < dy.cols(); ++n) {
+    const int* winner = argmax_.data() + n * out_size;
+    float* image = dx_.data() + n * in_size;
+    for (int i = 0; i < out_size; ++i) image[winner[i]] += dy(i, n);
+  }
+  return dx_;
+}
+
+// ---- Flatten -----------------------------------------------------------------------------
+
+FlattenLayer::FlattenLayer(const LayerSpec& spec, Shape input)
+    : Layer(spec, input, Shape{1, 1, input.size()}) {}
+
+const Matrix& FlattenLayer::forward(const Matrix& x, const ForwardContext&) { return x; }
+const Matrix& FlattenLayer::backward(const Matrix&, const Matrix& dy) { return dy; }
+
+// ---- Dropout -----------------------------------------------------------------------------
+
+DropoutLayer::DropoutLayer(const LayerSpec& spec, Shape input) : Layer(spec, input, input) {}
+
+const Matrix& DropoutLayer::forward(const Matrix& x, const ForwardContext& ctx) {
+  masked_ = ctx.training && spec_.rate > 0.0f;
+  if (!masked_) return x;
+  const float keep_scale = 1.0f / (1.0f - spec_.rate);
+  mask_.resize(x.rows(), x.cols());
+  float* m = mask_.data();
+  for (Eigen::Index i = 0; i < mask_.size(); ++i)
+    m[i] = ctx.rng->uniform() < spec_.rate ? 0.0f : keep_scale;
+  y_.resize(x.rows(), x.cols());
+  y_.array() = x.array() * mask_.array();
+  return y_;
+}
+
+const Matrix& DropoutLayer::backward(const Matrix&, const Matrix& dy) {
+  if (!masked_) return dy;
+  dx_.resize(dy.rows(), dy.cols());
+  dx_.array() = dy.array() * mask_.array();
+  return dx_;
+}
+
+// ---- Activations -------------------------------------------------------------------------
+
+ActivationLayer::ActivationLayer(const LayerSpec& spec, Shape input)
+    : Layer(spec, input, input) {}
+
+const Matrix& ActivationLayer::forward(const Matrix& x, const ForwardContext&) {
+  y_.resize(x.rows(), x.cols());
+  switch (spec_.kind) {
+    case LayerKind::ReLU: y_.array() = x.array().max(0.0f); break;
+    case LayerKind::Sigmoid: y_.array() = 1.0f / (1.0f + (-x.array()).exp()); break;
+    default: y_.array() = x.array().tanh(); break;
+  }
+  return y_;
+}
+
+const Matrix& ActivationLayer::backward(const Matrix& x, const Matrix& dy) {
+  if (!input_grad_needed_) return dx_;
+  dx_.resize(dy.rows(), dy.cols());
+  switch (spec_.kind) {
+    case LayerKind::ReLU:
+      dx_.array() = (x.array() > 0.0f).select(dy.array(), 0.0f);
+      break;
+    case LayerKind::Sigmoid:
+      dx_.array() = dy.array() * y_.array() * (1.0f - y_.array());
+      break;
+    default:
+      dx_.array() = dy.array() * (1.0f - y_.array().square());
+      break;
+  }
+  return dx_;
+}
+
+// ---- Construction and validation ---------------------------------------------------------
+
+namespace {
+
+void require(bool ok, int index, const LayerSpec& spec, Shape input, const std::string& what) {
+  if (!ok)
+    throw ConfigError("layer " + std::to_string(index + 1) + " (" + spec.str() + ") on input " +
+                      input.str() + ": " + what);
+}
+
+bool in_range(int v, int lo, int hi) { return v >= lo && v <= hi; }
+
+}  // namespace
+
+std::unique_ptr<Layer> make_layer(const LayerSpec& spec, Shape input, int index) {
+  std::unique_ptr<Layer> layer;
+  switch (spec.kind) {
+    case LayerKind::Dense:
+      require(in_range(spec.units, 1, kMaxDimension), index, spec, input,
+              "units must be 1.." + std::to_string(kMaxDimension));
+      require(int64_t(spec.units) * input.size() <= kMaxParameters, index, spec, input,
+              "too many weights");
+      layer = std::make_unique<DenseLayer>(spec, input);
+      break;
+    case LayerKind::Conv2D:
+      require(in_range(spec.units, 1, kMaxDimension), index, spec, input,
+              "filters must be 1.." + std::to_string(kMaxDimension));
+      require(in_range(spec.kernel, 1, 32), index, spec, input, "kernel must be 1..32");
+      require(in_range(spec.stride, 1, spec.kernel), index, spec, input,
+              "stride must be 1..kernel");
+      require(in_range(spec.padding, 0, spec.kernel - 1), index, spec, input,
+              "padding must be 0..kernel-1");
+      require(input.height + 2 * spec.padding >= spec.kernel &&
+                  input.width + 2 * spec.padding >= spec.kernel,
+              index, spec, input, "kernel does not fit the input");
+      require(int64_t(spec.units) * spec.kernel * spec.kernel * input.channels <= kMaxParameters,
+              index, spec, input, "too many weights");
+      layer = std::make_unique<Conv2DLayer>(spec, input);
+      break;
+    case LayerKind::MaxPool2D:
+      require(in_range(spec.kernel, 1, 32), index, spec, input, "pool size must be 1..32");
+      require(in_range(spec.stride, 1, 32), index, spec, input, "stride must be 1..32");
+      require(input.height >= spec.kernel && input.width >= spec.kernel, index, spec, input,
+              "pool window does not fit the input");
+      layer = std::make_unique<MaxPool2DLayer>(spec, input);
+      break;
+    case LayerKind::Flatten:
+      layer = std::make_unique<FlattenLayer>(spec, input);
+      break;
+    case LayerKind::Dropout:
+      require(spec.rate >= 0.0f && spec.rate < 1.0f, index, spec, input,
+              "dropout rate must be in [0, 1)");
+      layer = std::make_unique<DropoutLayer>(spec, input);
+      break;
+    case LayerKind::ReLU:
+    case LayerKind::Sigmoid:
+    case LayerKind::Tanh:
+      layer = std::make_unique<ActivationLayer>(spec, input);
+      break;
+    default:
+      throw ConfigError("layer " + std::to_string(index + 1) + ": unknown layer type " +
+                        std::to_string(static_cast<uint32_t>(spec.kind)));
+  }
+  require(int64_t(layer->output_shape().size()) <= kMaxActivation, index, spec, input,
+          "output too large");
+  return layer;
+}
+
+}  // namespace digitpad

@@ -1,0 +1,146 @@
+// Layers in the spirit of MiniDNN: each layer owns its caches (outputs, input gradients,
+// im2col buffers), resizes them when the batch size changes, and writes products with
+// noalias(). Convention: one COLUMN is one sample, so every activation matrix is
+// features x batch, and images inside a column are HWC (see architecture.hpp).
+//
+// Parameters are not owned by layers: the Network keeps all of them in one contiguous float
+// block and binds each layer to its slice (weights first, then biases).
+#pragma once
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "architecture.hpp"
+#include "rng.hpp"
+
+namespace digitpad {
+
+using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;  // column-major
+using Vector = Eigen::Matrix<float, Eigen::Dynamic, 1>;
+using MatrixMap = Eigen::Map<Matrix>;
+using VectorMap = Eigen::Map<Vector>;
+
+struct ForwardContext {
+  bool training = false;  // dropout is active only while training
+  Rng* rng = nullptr;     // dropout masks; required when training
+};
+
+enum class InitScheme { Xavier, He };
+
+class Layer {
+ public:
+  Layer(const LayerSpec& spec, Shape input, Shape output)
+      : spec_(spec), input_shape_(input), output_shape_(output) {}
+  virtual ~Layer() = default;
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+
+  const LayerSpec& spec() const { return spec_; }
+  Shape input_shape() const { return input_shape_; }
+  Shape output_shape() const { return output_shape_; }
+
+  // Parameters: weights first (subject to L2 decay), then biases.
+  virtual int64_t param_count() const { return 0; }
+  virtual int64_t weight_count() const { return 0; }
+  virtual void bind(float* /*params*/, float* /*grads*/) {}
+  virtual void init_params(Rng& /*rng*/, InitScheme /*scheme*/) {}
+
+  // x: in x batch -> out x batch. The returned reference stays valid until the next call.
+  virtual const Matrix& forward(const Matrix& x, const ForwardContext& ctx) = 0;
+  // x: the input given to forward; dy: out x batch. Writes parameter gradients (batch means
+  // come from dy) and returns dx: in x batch (left empty when input gradients are off).
+  virtual const Matrix& backward(const Matrix& x, const Matrix& dy) = 0;
+
+  // The first layer's input gradient is never used; skipping it saves a GEMM.
+  void set_input_grad_needed(bool needed) { input_grad_needed_ = needed; }
+
+ protected:
+  LayerSpec spec_;
+  Shape input_shape_;
+  Shape output_shape_;
+  bool input_grad_needed_ = true;
+  Matrix y_;   // output cache: out x batch
+  Matrix dx_;  // input-gradient cache: in x batch
+};
+
+class DenseLayer : public Layer {
+ public:
+  DenseLayer(const LayerSpec& spec, Shape input);
+  int64_t param_count() const override { return weight_count() + out_; }
+  int64_t weight_count() const override { return int64_t(out_) * in_; }
+  void bind(float* params, float* grads) override;
+  void init_params(Rng& rng, InitScheme scheme) override;
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+
+ private:
+  int in_, out_;
+  MatrixMap w_{nullptr, 0, 0}, dw_{nullptr, 0, 0};  // out x in
+  VectorMap b_{nullptr, 0}, db_{nullptr, 0};        // out
+};
+
+// Convolution as im2col + one GEMM over the whole batch:
+//   cols: (K*K*C) x (Ho*Wo*batch), row index (ky*K + kx)*C + c
+//   y viewed as F x (Ho*Wo*batch) = W (F x K*K*C) * cols, which in column-major memory is
+//   exactly the batch of HWC output columns.
+class Conv2DLayer : public Layer {
+ public:
+  Conv2DLayer(const LayerSpec& spec, Shape input);
+  int64_t param_count() const override { return weight_count() + filters_; }
+  int64_t weight_count() const override { return int64_t(filters_) * patch_; }
+  void bind(float* params, float* grads) override;
+  void init_params(Rng& rng, InitScheme scheme) override;
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+
+ private:
+  int filters_, patch_;  // patch_ = K*K*C
+  MatrixMap w_{nullptr, 0, 0}, dw_{nullptr, 0, 0};  // F x K*K*C
+  VectorMap b_{nullptr, 0}, db_{nullptr, 0};        // F
+  Matrix cols_;                                     // K*K*C x Ho*Wo*batch
+  Matrix dcols_;
+};
+
+class MaxPool2DLayer : public Layer {
+ public:
+  MaxPool2DLayer(const LayerSpec& spec, Shape input);
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+
+ private:
+  std::vector<int> argmax_;  // per output element: the input row that won (out x batch)
+};
+
+// A shape marker: our columns are already flat, so the data passes through unchanged.
+class FlattenLayer : public Layer {
+ public:
+  FlattenLayer(const LayerSpec& spec, Shape input);
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+};
+
+// Inverted dropout: kept units are scaled by 1/(1-p) in training, so inference is identity.
+class DropoutLayer : public Layer {
+ public:
+  DropoutLayer(const LayerSpec& spec, Shape input);
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+
+ private:
+  Matrix mask_;  // 0 or 1/(1-p): in x batch
+  bool masked_ = false;
+};
+
+// ReLU, sigmoid and tanh: elementwise, no parameters.
+class ActivationLayer : public Layer {
+ public:
+  ActivationLayer(const LayerSpec& spec, Shape input);
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+};
+
+// Builds the layer for a spec, validating it against its input shape (throws ConfigError).
+std::unique_ptr<Layer> make_layer(const LayerSpec& spec, Shape input, int index);
+
+}  // namespace digitpad

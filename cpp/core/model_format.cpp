@@ -1,0 +1,274 @@
+#include "model_format.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "dataset.hpp"
+#include "errors.hpp"
+
+namespace digitpad {
+
+uint32_t crc32(const uint8_t* data, size_t size) {
+  static const auto table = [] {
+    std::vector<uint32_t> t(256);
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t crc = 0xFFFFFFFFu;
+  for (size_t i = 0; i < size; ++i) crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFu;
+}
+
+namespace {
+
+constexpr size_t kLayerRecordBytes = 20;
+
+std::string with_commas(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+class Writer {
+ public:
+  void u32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes.push_back(uint8_t(v >> (8 * i)));
+  }
+  void f32(float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    u32(bits);
+  }
+  void raw(const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    bytes.insert(bytes.end(), b, b + n);
+  }
+  std::vector<uint8_t> bytes;
+};
+
+// Bounds-checked little-endian reader: every read names what it was reading when the file
+// ends too early.
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  size_t offset() const { return pos_; }
+  size_t remaining() const { return size_ - pos_; }
+  void need(size_t n, const char* what) const {
+    if (remaining() < n)
+      throw ModelFormatError("model file truncated: expected " + with_commas(n) + " bytes of " +
+                             what + " at offset " + with_commas(pos_) + ", found " +
+                             with_commas(remaining()));
+  }
+  uint32_t u32(const char* what) {
+    need(4, what);
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= uint32_t(data_[pos_ + size_t(i)]) << (8 * i);
+    pos_ += 4;
+    return v;
+  }
+  const uint8_t* take(size_t n, const char* what) {
+    need(n, what);
+    const uint8_t* p = data_ + pos_;
+    pos_ += n;
+    return p;
+  }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+LayerSpec read_layer(Reader& r, int index) {
+  const uint32_t kind = r.u32("layer record");
+  const uint32_t a = r.u32("layer record"), b = r.u32("layer record"), c = r.u32("layer record"),
+                 d = r.u32("layer record");
+  LayerSpec s;
+  if (kind < uint32_t(LayerKind::Dense) || kind > uint32_t(LayerKind::Tanh))
+    throw ModelFormatError("unknown layer type " + std::to_string(kind) + " in layer " +
+                           std::to_string(index + 1));
+  s.kind = LayerKind(kind);
+  // Values far beyond any limit are cut to the limit + 1 so int conversion cannot wrap;
+  // the network constructor then rejects them with a message.
+  auto to_int = [](uint32_t v) { return int(std::min<uint32_t>(v, 1u << 20)); };
+  switch (s.kind) {
+    case LayerKind::Dense: s.units = to_int(a); break;
+    case LayerKind::Conv2D:
+      s.units = to_int(a);
+      s.kernel = to_int(b);
+      s.stride = to_int(c);
+      s.padding = to_int(d);
+      break;
+    case LayerKind::MaxPool2D:
+      s.kernel = to_int(a);
+      s.stride = to_int(b);
+      break;
+    case LayerKind::Dropout: std::memcpy(&s.rate, &d, 4); break;
+    default: break;
+  }
+  return s;
+}
+
+void write_layer(Writer& w, const LayerSpec& s) {
+  uint32_t rate_bits = 0;
+  std::memcpy(&rate_bits, &s.rate, 4);
+  w.u32(uint32_t(s.kind));
+  switch (s.kind) {
+    case LayerKind::Dense: w.u32(uint32_t(s.units)); w.u32(0); w.u32(0); w.u32(0); break;
+    case LayerKind::Conv2D:
+      w.u32(uint32_t(s.units)); w.u32(uint32_t(s.kernel)); w.u32(uint32_t(s.stride));
+      w.u32(uint32_t(s.padding));
+      break;
+    case LayerKind::MaxPool2D: w.u32(uint32_t(s.kernel)); w.u32(uint32_t(s.stride)); w.u32(0); w.u32(0); break;
+    case LayerKind::Dropout: w.u32(0); w.u32(0); w.u32(0); w.u32(rate_bits); break;
+    default: w.u32(0); w.u32(0); w.u32(0); w.u32(0); break;
+  }
+}
+
+// Which layer a flat parameter index belongs to, for error messages.
+std::string locate_param(const Network& net, int64_t index) {
+  int64_t offset = 0;
+  for (int i = 0; i < net.layer_count(); ++i) {
+    const int64_t count = net.layer(i).param_count();
+    if (index < offset + count)
+      return "layer " + std::to_string(i + 1) + " (" + net.layer(i).spec().str() + ")";
+    offset += count;
+  }
+  return "no layer";
+}
+
+}  // namespace
+
+std::vector<uint8_t> serialize_model(const Network& net) {
+  const float* p = net.params();
+  for (int64_t i = 0; i < net.param_count(); ++i)
+    if (!std::isfinite(p[i]))
+      throw ModelFormatError("cannot save a model whose weights contain NaN or Inf (parameter " +
+                             with_commas(uint64_t(i)) + ", " + locate_param(net, i) + ")");
+  const Architecture& arch = net.architecture();
+  const std::string name = net.name().substr(0, kMaxModelNameBytes);
+  Writer w;
+  w.raw(kModelMagic, 8);
+  w.u32(kModelVersion);
+  w.u32(uint32_t(arch.loss));
+  w.u32(uint32_t(arch.input.height));
+  w.u32(uint32_t(arch.input.width));
+  w.u32(uint32_t(arch.input.channels));
+  w.u32(uint32_t(name.size()));
+  w.raw(name.data(), name.size());
+  w.u32(uint32_t(arch.layers.size()));
+  for (const LayerSpec& s : arch.layers) write_layer(w, s);
+  w.u32(uint32_t(net.param_count()));
+  w.bytes.reserve(w.bytes.size() + size_t(net.param_count()) * 4 + 4);
+  for (int64_t i = 0; i < net.param_count(); ++i) w.f32(p[i]);
+  w.u32(crc32(w.bytes.data(), w.bytes.size()));
+  return std::move(w.bytes);
+}
+
+Network deserialize_model(const uint8_t* data, size_t size) {
+  if (size == 0) throw ModelFormatError("model file is empty");
+  Reader r(data, size);
+  if (size < 8 && std::memcmp(data, kModelMagic, size) == 0)
+    throw ModelFormatError("model file truncated: " + std::to_string(size) +
+                           " bytes, shorter than its 8-byte magic");
+  if (size < 8 || std::memcmp(data, kModelMagic, 8) != 0)
+    throw ModelFormatError("not a digitpad model file: wrong magic (expected \"DIGITPAD\")");
+  r.take(8, "magic");
+  const uint32_t version = r.u32("version");
+  if (version != kModelVersion)
+    throw ModelFormatError("unsupported model format version " + std::to_string(version) +
+                           " (this build reads version " + std::to_string(kModelVersion) + ")");
+  const uint32_t loss = r.u32("header");
+  if (loss > uint32_t(LossKind::MeanSquaredError))
+    throw ModelFormatError("unknown loss type " + std::to_string(loss));
+  Architecture arch;
+  arch.loss = LossKind(loss);
+  const uint32_t h = r.u32("header"), w = r.u32("header"), c = r.u32("header");
+  if (h < 1 || w < 1 || c < 1 || h > uint32_t(kMaxDimension) || w > uint32_t(kMaxDimension) ||
+      c > uint32_t(kMaxDimension))
+    throw ModelFormatError("input shape " + std::to_string(h) + "x" + std::to_string(w) + "x" +
+                           std::to_string(c) + " is out of range");
+  arch.input = Shape{int(h), int(w), int(c)};
+  const uint32_t name_bytes = r.u32("header");
+  if (name_bytes > kMaxModelNameBytes)
+    throw ModelFormatError("model name is " + std::to_string(name_bytes) + " bytes; at most " +
+                           std::to_string(kMaxModelNameBytes) + " are allowed");
+  const uint8_t* name = r.take(name_bytes, "model name");
+  const uint32_t layer_count = r.u32("header");
+  if (layer_count < 1 || layer_count > uint32_t(kMaxLayers))
+    throw ModelFormatError("layer count " + std::to_string(layer_count) + " is out of range 1.." +
+                           std::to_string(kMaxLayers));
+  r.need(size_t(layer_count) * kLayerRecordBytes, "layer records");
+  for (uint32_t i = 0; i < layer_count; ++i) arch.layers.push_back(read_layer(r, int(i)));
+  const uint32_t declared = r.u32("parameter count");
+
+  int64_t expected = 0;
+  try {
+    expected = Network::parameter_count(arch);
+  } catch (const ConfigError& e) {
+    throw ModelFormatError(std::string("invalid architecture: ") + e.what());
+  }
+  if (int64_t(declared) != expected)
+    throw ModelFormatError("sizes do not match: the architecture " + arch.spec() + " has " +
+                           with_commas(uint64_t(expected)) +
+                           " parameters but the file declares " + with_commas(declared));
+  const size_t weight_bytes = size_t(declared) * 4;
+  if (r.remaining() < weight_bytes + 4)
+    throw ModelFormatError("model file truncated: expected " + with_commas(weight_bytes) +
+                           " bytes of weights and a 4-byte checksum, found " +
+                           with_commas(r.remaining()));
+  if (r.remaining() > weight_bytes + 4)
+    throw ModelFormatError("model file has " + with_commas(r.remaining() - weight_bytes - 4) +
+                           " unexpected bytes after the checksum");
+  const uint8_t* weights = r.take(weight_bytes, "weights");
+  const size_t checked = r.offset();
+  const uint32_t stored = r.u32("checksum");
+  const uint32_t computed = crc32(data, checked);
+  if (stored != computed) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "bad checksum: stored 0x%08x, computed 0x%08x", stored, computed);
+    throw ModelFormatError(std::string("model file is corrupt: ") + buf);
+  }
+  Network net(arch, std::string(reinterpret_cast<const char*>(name), name_bytes));
+  float* p = net.params();
+  for (uint32_t i = 0; i < declared; ++i) {
+    const uint32_t bits = uint32_t(weights[4 * i]) | uint32_t(weights[4 * i + 1]) << 8 |
+                          uint32_t(weights[4 * i + 2]) << 16 | uint32_t(weights[4 * i + 3]) << 24;
+    std::memcpy(&p[i], &bits, 4);
+    if (!std::isfinite(p[i]))
+      throw ModelFormatError(std::string("model weights contain ") +
+                             (std::isnan(p[i]) ? "NaN" : "Inf") + " at parameter " +
+                             with_commas(i) + " (" + locate_param(net, i) + ")");
+  }
+  return net;
+}
+
+void save_model_file(const Network& network, const std::string& path) {
+  const std::vector<uint8_t> bytes = serialize_model(network);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + path);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+Network load_model_file(const std::string& path) {
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = read_file_bytes(path);
+  } catch (const DataFormatError& e) {
+    throw ModelFormatError(e.what());
+  }
+  try {
+    return deserialize_model(bytes.data(), bytes.size());
+  } catch (const ModelFormatError& e) {
+    throw ModelFormatError(path + ": " + e.what());
+  }
+}
+
+}  // namespace digitpad

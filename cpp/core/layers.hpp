@@ -64,42 +64,48 @@ class Layer {
   Matrix dx_;  // input-gradient cache: in x batch
 };
 
-class DenseLayer : public Layer {
+// A layer with a weight matrix W (outputs x fan_in) and one bias per output, bound to its slice of
+// the network's parameter block as [W column-major | b].
+class WeightedLayer : public Layer {
+ public:
+  WeightedLayer(const LayerSpec& spec, Shape input, Shape output, int outputs, int fan_in)
+      : Layer(spec, input, output), outputs_(outputs), fan_in_(fan_in) {}
+  int64_t param_count() const override { return weight_count() + outputs_; }
+  int64_t weight_count() const override { return int64_t(outputs_) * fan_in_; }
+  void bind(float* params, float* grads) override;
+
+ protected:
+  // Normal weights with the scheme's standard deviation, zero biases.
+  void init_normal(Rng& rng, InitScheme scheme, int64_t fan_in, int64_t fan_out);
+
+  int outputs_, fan_in_;
+  MatrixMap w_{nullptr, 0, 0}, dw_{nullptr, 0, 0};  // outputs x fan_in
+  VectorMap b_{nullptr, 0}, db_{nullptr, 0};        // outputs
+};
+
+// y = W x + b with W: out x in.
+class DenseLayer : public WeightedLayer {
  public:
   DenseLayer(const LayerSpec& spec, Shape input);
-  int64_t param_count() const override { return weight_count() + out_; }
-  int64_t weight_count() const override { return int64_t(out_) * in_; }
-  void bind(float* params, float* grads) override;
   void init_params(Rng& rng, InitScheme scheme) override;
   const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
   const Matrix& backward(const Matrix& x, const Matrix& dy) override;
-
- private:
-  int in_, out_;
-  MatrixMap w_{nullptr, 0, 0}, dw_{nullptr, 0, 0};  // out x in
-  VectorMap b_{nullptr, 0}, db_{nullptr, 0};        // out
 };
 
 // Convolution as im2col + one GEMM over the whole batch:
 //   cols: (K*K*C) x (Ho*Wo*batch), row index (ky*K + kx)*C + c
 //   y viewed as F x (Ho*Wo*batch) = W (F x K*K*C) * cols, which in column-major memory is
 //   exactly the batch of HWC output columns.
-class Conv2DLayer : public Layer {
+class Conv2DLayer : public WeightedLayer {  // W: F x K*K*C
  public:
   Conv2DLayer(const LayerSpec& spec, Shape input);
-  int64_t param_count() const override { return weight_count() + filters_; }
-  int64_t weight_count() const override { return int64_t(filters_) * patch_; }
-  void bind(float* params, float* grads) override;
   void init_params(Rng& rng, InitScheme scheme) override;
   const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
   const Matrix& backward(const Matrix& x, const Matrix& dy) override;
 
  private:
-  int filters_, patch_;  // patch_ = K*K*C
-  MatrixMap w_{nullptr, 0, 0}, dw_{nullptr, 0, 0};  // F x K*K*C
-  VectorMap b_{nullptr, 0}, db_{nullptr, 0};        // F
-  Matrix cols_;                                     // K*K*C x Ho*Wo*batch
-  Matrix dcols_;
+  Matrix patches_;   // im2col: K*K*C x Ho*Wo*batch
+  Matrix dpatches_;
 };
 
 class MaxPool2DLayer : public Layer {

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(g++ cmake make libeigen3-dev libgtest-dev libgmock-dev)
+apt_packages=(g++ cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

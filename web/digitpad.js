@@ -1,0 +1,104 @@
+// digitpad's JavaScript API: a thin, owning wrapper around the WebAssembly module.
+//
+//   const dp = await loadDigitpad();                 // in Node: loadDigitpad({ wasmBinary })
+//   const model = dp.loadModel(bytes);               // Uint8Array of a model file; throws Error
+//   model.predict(pixels784)                         // Float32Array(10) of probabilities
+//   model.predictBatch(pixels, count)                // Float32Array(10 * count)
+//   model.info                                       // { name, architecture, loss, parameters, inputShape }
+//   model.toBytes(); model.dispose();
+//
+//   const trainer = dp.createTrainer('784-128-64-10', { epochs: 2, batchSize: 64, ... });
+//   trainer.setData(pixelsU8, labelsU8);             // count*784 uint8 pixels, count labels
+//   trainer.run(50)                                  // { loss, accuracy, samples, epoch, batch, ... }
+//   trainer.evaluate(pixelsU8, labelsU8)             // { accuracy, n, loss, perClassAccuracy, confusion }
+//   trainer.exportModel(); trainer.dispose();
+//
+// Every C++ error arrives as a JS Error with the core's message; the module keeps working.
+// Each wrapper owns one Embind handle and deletes it in dispose(); a disposed wrapper throws.
+import createDigitpadModule from './wasm/digitpad.mjs';
+
+export const INPUT_SIZE = 784;
+export const CLASSES = 10;
+
+class Owned {
+  #handle;
+  constructor(handle) {
+    this.#handle = handle;
+  }
+  get handle() {
+    if (!this.#handle) throw new Error(`this ${this.constructor.name} has been disposed`);
+    return this.#handle;
+  }
+  get disposed() {
+    return !this.#handle;
+  }
+  dispose() {
+    this.#handle?.delete();
+    this.#handle = null;
+  }
+  [Symbol.dispose]() {
+    this.dispose();
+  }
+}
+
+export class DigitModel extends Owned {
+  #info;
+  constructor(handle) {
+    super(handle);
+    this.#info = handle.describe();
+  }
+  /** Name, architecture spec, loss, parameter count and input shape. */
+  get info() {
+    return this.#info;
+  }
+  /** One 28x28 input (784 values, 0 = background, 1 = ink) -> Float32Array(10). */
+  predict(input) {
+    return this.predictBatch(input, 1);
+  }
+  /** count inputs of 784 values one after another -> Float32Array(10 * count). */
+  predictBatch(inputs, count) {
+    return this.handle.predict(inputs, count);
+  }
+  /** The model file's bytes (Uint8Array). */
+  toBytes() {
+    return this.handle.toBytes();
+  }
+}
+
+export class DigitTrainer extends Owned {
+  /** pixels: Uint8Array(count * 784), labels: Uint8Array(count) of digits. */
+  setData(pixels, labels) {
+    this.handle.setData(pixels, labels);
+  }
+  /** Trains up to `batches` batches (stopping at an epoch's end) and reports progress. */
+  run(batches) {
+    return this.handle.run(batches);
+  }
+  evaluate(pixels, labels) {
+    return this.handle.evaluate(pixels, labels);
+  }
+  /** The trained model as model-file bytes; throws if the run diverged. */
+  exportModel() {
+    return this.handle.exportModel();
+  }
+  get info() {
+    return this.handle.describe();
+  }
+}
+
+/**
+ * Instantiates the WebAssembly module. Options go to the Emscripten factory; in Node pass
+ * { wasmBinary } (the bytes of web/wasm/digitpad.wasm), in a page or worker nothing.
+ */
+export async function loadDigitpad(options = {}) {
+  const module = await createDigitpadModule({ ...options });
+  return {
+    module,
+    loadModel: (bytes) => new DigitModel(module.Model.fromBytes(bytes)),
+    createTrainer: (spec, settings = {}) => new DigitTrainer(module.Trainer.create(spec, settings)),
+    /** Bytes of WASM heap in use (malloc'd): for leak checks. */
+    heapBytesInUse: () => module.heapBytesInUse(),
+    /** Size of the WASM memory (grows, never shrinks). */
+    memoryBytes: () => module.HEAP8.length,
+  };
+}

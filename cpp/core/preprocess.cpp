@@ -1,0 +1,324 @@
+#include "preprocess.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "errors.hpp"
+
+namespace digitpad {
+
+namespace {
+
+constexpr double kInf = 1e30;  // 'no source pixel on this line'
+
+// 1-D squared distance transform (Felzenszwalb & Huttenlocher 2012): d[q] = min over p of
+// (q - p)^2 + f[p], the lower envelope of parabolas rooted at each p. v: the envelope's
+// parabolas, z: where each takes over (n + 1). Doubles: q^2 outgrows float's exact range.
+void distance_1d(const double* f, int n, double* d, int* v, double* z) {
+  int k = 0;
+  v[0] = 0;
+  z[0] = -kInf;
+  z[1] = kInf;
+  for (int q = 1; q < n; ++q) {
+    double s = ((f[q] + double(q) * q) - (f[v[k]] + double(v[k]) * v[k])) / (2.0 * (q - v[k]));
+    while (s <= z[k]) {
+      --k;
+      s = ((f[q] + double(q) * q) - (f[v[k]] + double(v[k]) * v[k])) / (2.0 * (q - v[k]));
+    }
+    ++k;
+    v[k] = q;
+    z[k] = s;
+    z[k + 1] = kInf;
+  }
+  k = 0;
+  for (int q = 0; q < n; ++q) {
+    while (z[k + 1] < q) ++k;
+    d[q] = double(q - v[k]) * (q - v[k]) + f[v[k]];
+  }
+}
+
+// Squared Euclidean distance from each pixel to the nearest pixel where `is_source` holds.
+std::vector<float> squared_distance_to(const std::vector<uint8_t>& is_source, int width, int height) {
+  std::vector<double> grid(is_source.size());
+  for (size_t i = 0; i < grid.size(); ++i) grid[i] = is_source[i] ? 0.0 : kInf;
+  const auto n = static_cast<size_t>(std::max(width, height));
+  std::vector<double> f(n), d(n), z(n + 1);
+  std::vector<int> v(n);
+  for (int x = 0; x < width; ++x) {  // columns
+    for (int y = 0; y < height; ++y) f[size_t(y)] = grid[size_t(y) * width + size_t(x)];
+    distance_1d(f.data(), height, d.data(), v.data(), z.data());
+    for (int y = 0; y < height; ++y) grid[size_t(y) * width + size_t(x)] = d[size_t(y)];
+  }
+  std::vector<float> out(grid.size());
+  for (int y = 0; y < height; ++y) {  // rows
+    const double* row = grid.data() + size_t(y) * width;
+    std::copy(row, row + width, f.begin());
+    distance_1d(f.data(), width, d.data(), v.data(), z.data());
+    for (int x = 0; x < width; ++x) out[size_t(y) * width + size_t(x)] = float(d[size_t(x)]);
+  }
+  return out;
+}
+
+float luminance(const uint8_t* px) {
+  return 0.299f * float(px[0]) + 0.587f * float(px[1]) + 0.114f * float(px[2]);
+}
+
+float median(std::vector<float> values) {
+  if (values.empty()) return 0.0f;
+  const auto mid = values.begin() + long(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  return *mid;
+}
+
+struct Box {
+  int x0, y0, x1, y1;  // inclusive
+  int width() const { return x1 - x0 + 1; }
+  int height() const { return y1 - y0 + 1; }
+};
+
+// Removes specks: 8-connected components of ink > threshold whose ink mass is under 2% of
+// the total (a stray dot, dust on a photo). Returns the bounding box of what stays.
+bool clean_and_find_box(std::vector<float>& ink, int width, int height, Box& box) {
+  constexpr float kThreshold = 0.2f;
+  std::vector<int> label(ink.size(), -1);
+  std::vector<double> mass;
+  std::vector<int> stack;
+  for (int start = 0; start < width * height; ++start) {
+    if (ink[size_t(start)] <= kThreshold || label[size_t(start)] >= 0) continue;
+    const int id = int(mass.size());
+    mass.push_back(0.0);
+    label[size_t(start)] = id;
+    stack.push_back(start);
+    while (!stack.empty()) {
+      const int p = stack.back();
+      stack.pop_back();
+      mass[size_t(id)] += ink[size_t(p)];
+      const int px = p % width, py = p / width;
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int qx = px + dx, qy = py + dy;
+          if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+          const int q = qy * width + qx;
+          if (ink[size_t(q)] > kThreshold && label[size_t(q)] < 0) {
+            label[size_t(q)] = id;
+            stack.push_back(q);
+          }
+        }
+    }
+  }
+  double total = 0;
+  for (double m : mass) total += m;
+  box = {width, height, -1, -1};
+  for (int p = 0; p < width * height; ++p) {
+    const int id = label[size_t(p)];
+    // Faint pixels outside every component are anti-aliasing fringe or noise: they go too.
+    if (id < 0 || mass[size_t(id)] < 0.02 * total) {
+      ink[size_t(p)] = 0.0f;
+      continue;
+    }
+    const int x = p % width, y = p / width;
+    box.x0 = std::min(box.x0, x);
+    box.y0 = std::min(box.y0, y);
+    box.x1 = std::max(box.x1, x);
+    box.y1 = std::max(box.y1, y);
+  }
+  return box.x1 >= 0;
+}
+
+std::vector<float> crop(const std::vector<float>& image, int width, const Box& b) {
+  std::vector<float> out(size_t(b.width()) * size_t(b.height()));
+  for (int y = 0; y < b.height(); ++y)
+    std::copy_n(image.begin() + long(size_t(b.y0 + y) * width + size_t(b.x0)), b.width(),
+                out.begin() + long(size_t(y) * b.width()));
+  return out;
+}
+
+}  // namespace
+
+std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height) {
+  const size_t n = size_t(width) * size_t(height);
+  // The border decides what background is: mostly transparent, or the median luminance.
+  std::vector<float> border_alpha, border_luma;
+  auto sample_border = [&](int x, int y) {
+    const uint8_t* px = rgba + 4 * (size_t(y) * width + x);
+    border_alpha.push_back(px[3]);
+    border_luma.push_back(luminance(px));
+  };
+  for (int x = 0; x < width; ++x) {
+    sample_border(x, 0);
+    sample_border(x, height - 1);
+  }
+  for (int y = 1; y + 1 < height; ++y) {
+    sample_border(0, y);
+    sample_border(width - 1, y);
+  }
+  std::vector<float> ink(n);
+  if (median(border_alpha) < 128.0f) {
+    for (size_t i = 0; i < n; ++i) ink[i] = float(rgba[4 * i + 3]) / 255.0f;  // coverage
+  } else {
+    // Opaque: ink is how far a pixel's luminance is from the background's, relative to the
+    // contrast of the ink itself (the 90th percentile of the clearly-not-background pixels,
+    // so a faint pencil on grey paper still reaches 1 and a few black specks change nothing).
+    const float background = median(border_luma);
+    const bool light_background = background >= 128.0f;
+    std::vector<float> contrast(n), strong;
+    for (size_t i = 0; i < n; ++i) {
+      const float l = luminance(rgba + 4 * i);
+      contrast[i] = std::max(0.0f, light_background ? background - l : l - background);
+      if (contrast[i] >= 24.0f) strong.push_back(contrast[i]);
+    }
+    if (strong.empty()) return std::vector<float>(n, 0.0f);  // no contrast: no ink
+    const auto p90 = strong.begin() + long(0.9 * double(strong.size() - 1));
+    std::nth_element(strong.begin(), p90, strong.end());
+    const float full = *p90;
+    for (size_t i = 0; i < n; ++i) ink[i] = std::min(1.0f, contrast[i] / full);
+  }
+  // A floor under 15% removes paper texture and JPEG noise; the rest is stretched to 0..1.
+  for (float& v : ink) v = std::clamp((v - 0.15f) / 0.7f, 0.0f, 1.0f);
+  return ink;
+}
+
+std::vector<float> signed_distance(const std::vector<float>& ink, int width, int height) {
+  std::vector<uint8_t> inside(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i) inside[i] = ink[i] >= 0.5f;
+  std::vector<uint8_t> outside(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i) outside[i] = !inside[i];
+  const std::vector<float> to_outside = squared_distance_to(outside, width, height);
+  const std::vector<float> to_inside = squared_distance_to(inside, width, height);
+  std::vector<float> sd(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i)
+    sd[i] = inside[i] ? std::sqrt(to_outside[i]) - 0.5f : 0.5f - std::sqrt(to_inside[i]);
+  return sd;
+}
+
+float stroke_width(const std::vector<float>& ink, int width, int height) {
+  const std::vector<float> sd = signed_distance(ink, width, height);
+  double sum = 0;
+  int64_t count = 0;
+  for (float d : sd)
+    if (d > 0) {
+      sum += d;
+      ++count;
+    }
+  return count ? float(4.0 * sum / double(count)) : 0.0f;
+}
+
+std::vector<float> offset_strokes(const std::vector<float>& ink, int width, int height, float offset) {
+  const std::vector<float> sd = signed_distance(ink, width, height);
+  std::vector<float> out(ink.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = std::clamp(sd[i] + offset + 0.5f, 0.0f, 1.0f);
+  return out;
+}
+
+std::vector<float> resample(const std::vector<float>& image, int width, int height, int out_width,
+                            int out_height) {
+  std::vector<float> out(size_t(out_width) * size_t(out_height), 0.0f);
+  const float sx = float(width) / float(out_width), sy = float(height) / float(out_height);
+  if (sx >= 1.0f && sy >= 1.0f) {
+    // Area averaging: output pixel (ox, oy) covers source [ox*sx, (ox+1)*sx) x [oy*sy, ...).
+    for (int oy = 0; oy < out_height; ++oy) {
+      const float y0 = float(oy) * sy, y1 = y0 + sy;
+      for (int ox = 0; ox < out_width; ++ox) {
+        const float x0 = float(ox) * sx, x1 = x0 + sx;
+        double sum = 0;
+        for (int y = int(y0); y < std::min(height, int(std::ceil(y1))); ++y) {
+          const float wy = std::min(y1, float(y + 1)) - std::max(y0, float(y));
+          for (int x = int(x0); x < std::min(width, int(std::ceil(x1))); ++x) {
+            const float wx = std::min(x1, float(x + 1)) - std::max(x0, float(x));
+            sum += double(wx * wy) * image[size_t(y) * width + size_t(x)];
+          }
+        }
+        out[size_t(oy) * out_width + size_t(ox)] = float(sum / (double(sx) * sy));
+      }
+    }
+    return out;
+  }
+  // Bilinear, pixel centres aligned (an axis that shrinks here is rare: a very thin digit).
+  for (int oy = 0; oy < out_height; ++oy) {
+    const float fy = std::clamp((float(oy) + 0.5f) * sy - 0.5f, 0.0f, float(height - 1));
+    const int y0 = int(fy), y1 = std::min(y0 + 1, height - 1);
+    const float ay = fy - float(y0);
+    for (int ox = 0; ox < out_width; ++ox) {
+      const float fx = std::clamp((float(ox) + 0.5f) * sx - 0.5f, 0.0f, float(width - 1));
+      const int x0 = int(fx), x1 = std::min(x0 + 1, width - 1);
+      const float ax = fx - float(x0);
+      auto at = [&](int x, int y) { return image[size_t(y) * width + size_t(x)]; };
+      out[size_t(oy) * out_width + size_t(ox)] =
+          (at(x0, y0) * (1 - ax) + at(x1, y0) * ax) * (1 - ay) + (at(x0, y1) * (1 - ax) + at(x1, y1) * ax) * ay;
+    }
+  }
+  return out;
+}
+
+PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) {
+  if (width < 1 || height < 1 || width > 8192 || height > 8192 || int64_t(width) * height > (1 << 25))
+    throw ConfigError("drawing size " + std::to_string(width) + "x" + std::to_string(height) +
+                      " is out of range (1..8192 a side, at most 32 megapixels)");
+  PreprocessResult result;
+  std::vector<float> ink = ink_from_rgba(rgba, width, height);
+  Box box{};
+  if (!clean_and_find_box(ink, width, height, box)) return result;
+  // Near-empty: a dot or a flick smaller than 4% of the drawing's shorter side is no digit.
+  const int min_extent = std::max(3, int(0.04f * float(std::min(width, height))));
+  if (std::max(box.width(), box.height()) < min_extent) return result;
+
+  // Normalise the stroke: MNIST's strokes are about kMnistStrokeWidth / kDigitBox of the
+  // digit's longer side. Widths within MNIST's own spread are left alone; a thin pen or a fat
+  // brush is brought to MNIST's width by growing or thinning every stroke evenly.
+  const float measured = stroke_width(ink, width, height);
+  const int long_side = std::max(box.width(), box.height());
+  const float target = kMnistStrokeWidth * float(long_side) / float(kDigitBox);
+  const float ratio = measured / target;
+  const float offset = (ratio < 0.7f || ratio > 1.4f) ? 0.5f * (target - measured) : 0.0f;
+  const int margin = std::max(1, int(std::ceil(std::max(0.0f, offset))) + 1);
+  const Box work{std::max(0, box.x0 - margin), std::max(0, box.y0 - margin),
+                 std::min(width - 1, box.x1 + margin), std::min(height - 1, box.y1 + margin)};
+  std::vector<float> digit = crop(ink, width, work);
+  if (offset != 0.0f) digit = offset_strokes(digit, work.width(), work.height(), offset);
+
+  // Bounding box of the normalised strokes, then fit it into 20x20 keeping the aspect ratio.
+  Box tight{work.width(), work.height(), -1, -1};
+  for (int y = 0; y < work.height(); ++y)
+    for (int x = 0; x < work.width(); ++x)
+      if (digit[size_t(y) * work.width() + size_t(x)] > 0.0f) {
+        tight.x0 = std::min(tight.x0, x);
+        tight.y0 = std::min(tight.y0, y);
+        tight.x1 = std::max(tight.x1, x);
+        tight.y1 = std::max(tight.y1, y);
+      }
+  if (tight.x1 < 0) return result;  // thinned away entirely: nothing to recognise
+  digit = crop(digit, work.width(), tight);
+  const int longest = std::max(tight.width(), tight.height());
+  const int out_w = std::max(1, int(std::lround(float(kDigitBox) * tight.width() / longest)));
+  const int out_h = std::max(1, int(std::lround(float(kDigitBox) * tight.height() / longest)));
+  const std::vector<float> small = resample(digit, tight.width(), tight.height(), out_w, out_h);
+
+  // Centre of mass to pixel (14, 14), where MNIST's digits have theirs (whole-pixel shift).
+  double mass = 0, cx = 0, cy = 0;
+  for (int y = 0; y < out_h; ++y)
+    for (int x = 0; x < out_w; ++x) {
+      const double v = small[size_t(y) * out_w + size_t(x)];
+      mass += v;
+      cx += v * x;
+      cy += v * y;
+    }
+  if (mass <= 0) return result;
+  const int left = int(std::lround(kDigitSide / 2 - cx / mass));
+  const int top = int(std::lround(kDigitSide / 2 - cy / mass));
+  for (int y = 0; y < out_h; ++y)
+    for (int x = 0; x < out_w; ++x) {
+      const int tx = x + left, ty = y + top;
+      if (tx < 0 || ty < 0 || tx >= kDigitSide || ty >= kDigitSide) continue;
+      result.image[size_t(ty * kDigitSide + tx)] = std::clamp(small[size_t(y) * out_w + size_t(x)], 0.0f, 1.0f);
+    }
+  result.has_digit = true;
+  result.box_x = work.x0 + tight.x0;
+  result.box_y = work.y0 + tight.y0;
+  result.box_width = tight.width();
+  result.box_height = tight.height();
+  result.stroke_width = measured;
+  return result;
+}
+
+}  // namespace digitpad

@@ -1,0 +1,53 @@
+// Turns a drawing (RGBA pixels of any size, as a canvas gives them) into the 28x28 input the
+// networks were trained on, the way MNIST itself was made: find the ink, normalise the stroke
+// thickness, fit the digit's bounding box into 20x20 keeping its aspect ratio with area
+// averaging, and centre its centre of mass in the 28x28 frame.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace digitpad {
+
+constexpr int kDigitSide = 28;
+constexpr int kDigitBox = 20;  // MNIST fits the digit's bounding box into 20x20
+// Mean stroke width of an MNIST digit whose longer side is 20 px, measured with
+// stroke_width() on MNIST test digits upscaled 4x (tests/cpp/test_preprocess.cpp re-measures it).
+constexpr float kMnistStrokeWidth = 2.45f;
+
+struct PreprocessResult {
+  bool has_digit = false;                // false: empty or near-empty drawing, no prediction
+  std::array<float, kDigitSide * kDigitSide> image{};  // 0 background .. 1 ink, row-major
+  // What was found, in source pixels: the digit's box and the pen's stroke width.
+  int box_x = 0, box_y = 0, box_width = 0, box_height = 0;
+  float stroke_width = 0;
+};
+
+// rgba: width x height x 4 bytes, row-major. Ink may be dark on light, light on dark, or
+// opaque on transparent. Throws ConfigError for sizes that are not an image.
+PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height);
+
+// ---- Building blocks, exposed for tests ---------------------------------------------------
+
+// Ink coverage 0..1 per pixel from RGBA, with the background decided from the border.
+std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height);
+
+// Signed distance to the stroke's edge for the mask ink >= 0.5, in pixels: positive inside
+// (0.5 for an ink pixel touching the background), negative outside. Exact Euclidean
+// (Felzenszwalb & Huttenlocher's distance transform).
+std::vector<float> signed_distance(const std::vector<float>& ink, int width, int height);
+
+// Mean stroke width of the mask ink >= 0.5: 4 x the mean inside distance (a stroke of width w
+// has inside distances spread evenly over 0..w/2). 0 for no ink.
+float stroke_width(const std::vector<float>& ink, int width, int height);
+
+// Grows (offset > 0) or thins (offset < 0) every stroke by `offset` pixels on each side,
+// with anti-aliased edges.
+std::vector<float> offset_strokes(const std::vector<float>& ink, int width, int height, float offset);
+
+// Resamples a width x height image to out_width x out_height: area averaging when shrinking
+// (each output pixel is the mean of the source area it covers), bilinear when growing.
+std::vector<float> resample(const std::vector<float>& image, int width, int height, int out_width,
+                            int out_height);
+
+}  // namespace digitpad

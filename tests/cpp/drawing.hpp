@@ -1,0 +1,127 @@
+// Re-renders an MNIST digit the way a person's drawing arrives from a canvas: scaled and
+// placed on a larger canvas, with another pen width, in RGBA with a given background. The
+// robustness tests feed these to preprocess_drawing().
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "preprocess.hpp"
+#include "rng.hpp"
+
+namespace digitpad::test {
+
+enum class Background { DarkOnLight, LightOnDark, Transparent };
+
+struct DrawingStyle {
+  int canvas = 280;
+  float height_fraction = 0.6f;  // the digit's height over the canvas height
+  float pen_width = 12.0f;       // stroke width on the canvas, pixels
+  float x_fraction = 0.5f;       // where the digit sits, 0..1 of the free room
+  float y_fraction = 0.5f;
+  Background background = Background::DarkOnLight;
+};
+
+// Zhang-Suen thinning of the mask ink >= 0.5 to one-pixel-wide lines: the path a pen took.
+inline std::vector<uint8_t> skeleton(const std::vector<float>& ink, int w, int h) {
+  std::vector<uint8_t> m(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i) m[i] = ink[i] >= 0.5f;
+  auto at = [&](int x, int y) -> int { return (x < 0 || y < 0 || x >= w || y >= h) ? 0 : m[size_t(y) * w + size_t(x)]; };
+  bool changed = true;
+  std::vector<size_t> remove;
+  while (changed) {
+    changed = false;
+    for (int pass = 0; pass < 2; ++pass) {
+      remove.clear();
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+          if (!at(x, y)) continue;
+          const int p[8] = {at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1),
+                            at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)};
+          int neighbours = 0, transitions = 0;
+          for (int k = 0; k < 8; ++k) neighbours += p[k], transitions += (!p[k] && p[(k + 1) % 8]);
+          if (neighbours < 2 || neighbours > 6 || transitions != 1) continue;
+          if (pass == 0 && (p[0] * p[2] * p[4] || p[2] * p[4] * p[6])) continue;
+          if (pass == 1 && (p[0] * p[2] * p[6] || p[0] * p[4] * p[6])) continue;
+          remove.push_back(size_t(y) * w + size_t(x));
+        }
+      for (size_t i : remove) m[i] = 0;
+      changed = changed || !remove.empty();
+    }
+  }
+  return m;
+}
+
+// Draws the path with a round pen of the given width, anti-aliased.
+inline std::vector<float> stroke_path(const std::vector<uint8_t>& path, int w, int h, float pen) {
+  std::vector<float> as_ink(path.begin(), path.end());
+  const std::vector<float> sd = signed_distance(as_ink, w, h);  // 0.5 - distance, outside
+  std::vector<float> ink(path.size());
+  for (size_t i = 0; i < ink.size(); ++i) {
+    const float distance = path[i] ? 0.0f : 0.5f - sd[i];
+    ink[i] = std::clamp(0.5f * pen + 0.5f - distance, 0.0f, 1.0f);
+  }
+  return ink;
+}
+
+// mnist: 28x28 uint8 (0 background, 255 ink). Returns canvas x canvas x 4 RGBA bytes.
+inline std::vector<uint8_t> render_drawing(const uint8_t* mnist, const DrawingStyle& s) {
+  std::vector<float> digit(784);
+  int top = 28, bottom = -1, left = 28, right = -1;
+  for (int i = 0; i < 784; ++i) {
+    digit[size_t(i)] = mnist[i] / 255.0f;
+    if (mnist[i] > 50) {
+      top = std::min(top, i / 28), bottom = std::max(bottom, i / 28);
+      left = std::min(left, i % 28), right = std::max(right, i % 28);
+    }
+  }
+  const float ink_height = float(bottom - top + 1);
+  float scale = s.height_fraction * float(s.canvas) / ink_height;
+  scale = std::min(scale, 0.95f * float(s.canvas) / float(right - left + 1));  // wide digits fit too
+  const int side = int(28 * scale);
+  const std::vector<float> big = stroke_path(skeleton(resample(digit, 28, 28, side, side), side, side),
+                                             side, side, s.pen_width);
+  // Free room around the digit's ink box decides where it can go.
+  const int ink_left = int(float(left) * scale), ink_top = int(float(top) * scale);
+  const int ink_w = int(float(right - left + 1) * scale), ink_h = int(ink_height * scale);
+  const int pad = int(s.pen_width);
+  const int x0 = pad + int(s.x_fraction * float(std::max(0, s.canvas - ink_w - 2 * pad))) - ink_left;
+  const int y0 = pad + int(s.y_fraction * float(std::max(0, s.canvas - ink_h - 2 * pad))) - ink_top;
+  std::vector<uint8_t> rgba(size_t(s.canvas) * s.canvas * 4);
+  for (int y = 0; y < s.canvas; ++y)
+    for (int x = 0; x < s.canvas; ++x) {
+      const int sx = x - x0, sy = y - y0;
+      const float ink = (sx < 0 || sy < 0 || sx >= side || sy >= side) ? 0.0f : big[size_t(sy) * side + size_t(sx)];
+      uint8_t* px = &rgba[(size_t(y) * s.canvas + size_t(x)) * 4];
+      switch (s.background) {
+        case Background::DarkOnLight: {  // blue-black ink on white paper
+          px[0] = uint8_t(250 - 230 * ink), px[1] = uint8_t(250 - 225 * ink), px[2] = uint8_t(250 - 160 * ink), px[3] = 255;
+          break;
+        }
+        case Background::LightOnDark: {  // white chalk on a dark board
+          const uint8_t v = uint8_t(30 + 225 * ink);
+          px[0] = px[1] = px[2] = v, px[3] = 255;
+          break;
+        }
+        case Background::Transparent: {  // a coloured pen on a transparent canvas
+          px[0] = 200, px[1] = 40, px[2] = 40, px[3] = uint8_t(255 * ink);
+          break;
+        }
+      }
+    }
+  return rgba;
+}
+
+// A random style within the robustness suite's ranges.
+inline DrawingStyle random_style(Rng& rng) {
+  DrawingStyle s;
+  s.height_fraction = rng.uniform(0.3f, 0.9f);
+  const float digit_height = s.height_fraction * float(s.canvas);
+  s.pen_width = rng.uniform(2.0f, std::min(30.0f, 0.22f * digit_height));
+  s.x_fraction = rng.uniform();
+  s.y_fraction = rng.uniform();
+  s.background = Background(rng.below(3));
+  return s;
+}
+
+}  // namespace digitpad::test

@@ -17,6 +17,7 @@
 
 #include "core/errors.hpp"
 #include "core/model_format.hpp"
+#include "core/preprocess.hpp"
 #include "core/trainer.hpp"
 
 using emscripten::val;
@@ -274,6 +275,36 @@ class TrainerHandle {
   bool diverged_ = false;
 };
 
+// ---- Preprocessing a drawing ---------------------------------------------------------------
+
+// rgba: width x height x 4 bytes (canvas ImageData.data). Returns { hasDigit, image:
+// Float32Array(784) (0 background .. 1 ink, what the network sees), box: {x, y, width,
+// height} in drawing pixels, strokeWidth }.
+val preprocess(const val& rgba, int width, int height) {
+  return guarded([&] {
+    if (width < 1 || height < 1 || width > 8192 || height > 8192)
+      throw ConfigError("drawing size " + std::to_string(width) + "x" + std::to_string(height) +
+                        " is out of range");
+    const size_t size = size_t(width) * size_t(height) * 4;
+    if (js_length(rgba, "pixels") != size)
+      throw ConfigError("pixels must hold width x height x 4 bytes (RGBA)");
+    std::vector<uint8_t> pixels(size);
+    copy_from_js(rgba, pixels.data(), size);
+    const PreprocessResult r = preprocess_drawing(pixels.data(), width, height);
+    val out = val::object();
+    out.set("hasDigit", r.has_digit);
+    out.set("image", copy_to_js("Float32Array", r.image.data(), r.image.size()));
+    val box = val::object();
+    box.set("x", r.box_x);
+    box.set("y", r.box_y);
+    box.set("width", r.box_width);
+    box.set("height", r.box_height);
+    out.set("box", box);
+    out.set("strokeWidth", r.stroke_width);
+    return out;
+  });
+}
+
 // Bytes of the WASM heap in use by malloc: the figure leak tests watch.
 double heap_bytes_in_use() { return double(mallinfo().uordblks); }
 
@@ -293,5 +324,6 @@ EMSCRIPTEN_BINDINGS(digitpad) {
       .function("evaluate", &TrainerHandle::evaluate)
       .function("exportModel", &TrainerHandle::export_model)
       .function("describe", &TrainerHandle::describe);
+  function("preprocess", &preprocess);
   function("heapBytesInUse", &heap_bytes_in_use);
 }

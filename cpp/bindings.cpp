@@ -197,6 +197,19 @@ class TrainerHandle {
     });
   }
 
+  // Fine-tuning: training continues from a model file's weights.
+  static TrainerHandle* from_model(const val& bytes, const val& options) {
+    return guarded([&] {
+      const size_t size = js_length(bytes, "model bytes");
+      std::vector<uint8_t> buffer(size);
+      copy_from_js(bytes, buffer.data(), size);
+      Network net = deserialize_model(buffer.data(), buffer.size());
+      const std::string name = string_option(options, "name", net.name());
+      net.set_name(name);
+      return new TrainerHandle(std::move(net), options);
+    });
+  }
+
   TrainerHandle(Network net, const val& options) : net_(std::move(net)) {
     TrainConfig& c = config_;
     c.optimizer = parse_optimizer(string_option(options, "optimizer", "sgd"));
@@ -305,6 +318,25 @@ val preprocess(const val& rgba, int width, int height) {
   });
 }
 
+// MNIST's IDX files (uncompressed bytes) -> { count, rows, cols, pixels: Uint8Array,
+// labels: Uint8Array }, validated (magic numbers, sizes, counts, labels).
+val parse_idx_files(const val& images, const val& labels) {
+  return guarded([&] {
+    std::vector<uint8_t> image_bytes(js_length(images, "image file")), label_bytes(js_length(labels, "label file"));
+    copy_from_js(images, image_bytes.data(), image_bytes.size());
+    copy_from_js(labels, label_bytes.data(), label_bytes.size());
+    const Dataset d = parse_idx(image_bytes.data(), image_bytes.size(), label_bytes.data(),
+                                label_bytes.size(), "the image file", "the label file");
+    val out = val::object();
+    out.set("count", d.count);
+    out.set("rows", d.rows);
+    out.set("cols", d.cols);
+    out.set("pixels", copy_to_js("Uint8Array", d.images.data(), d.images.size()));
+    out.set("labels", copy_to_js("Uint8Array", d.labels.data(), d.labels.size()));
+    return out;
+  });
+}
+
 // Bytes of the WASM heap in use by malloc: the figure leak tests watch.
 double heap_bytes_in_use() { return double(mallinfo().uordblks); }
 
@@ -319,11 +351,13 @@ EMSCRIPTEN_BINDINGS(digitpad) {
       .function("toBytes", &ModelHandle::to_bytes);
   class_<TrainerHandle>("Trainer")
       .class_function("create", &TrainerHandle::create, allow_raw_pointers())
+      .class_function("fromModel", &TrainerHandle::from_model, allow_raw_pointers())
       .function("setData", &TrainerHandle::set_data)
       .function("run", &TrainerHandle::run)
       .function("evaluate", &TrainerHandle::evaluate)
       .function("exportModel", &TrainerHandle::export_model)
       .function("describe", &TrainerHandle::describe);
   function("preprocess", &preprocess);
+  function("parseIdx", &parse_idx_files);
   function("heapBytesInUse", &heap_bytes_in_use);
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what digitpad needs on Debian 12 and skips what is already there, so that
 # `npm test` and `npm start` work on a fresh machine. Safe to run again and again.
+#   --browser  also Debian's Chromium, for the browser tests (npm test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(g++ cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
+[ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

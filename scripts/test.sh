@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every test suite of the project: the C++ suite (GoogleTest through ctest), then the Vitest
-# suites against the real WebAssembly module.
+# Every test suite of the project: the C++ suite (GoogleTest through ctest), then Vitest: the
+# WebAssembly module in Node and the built page in Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser
 bash scripts/build-native.sh
-bash scripts/build-wasm.sh
+bash scripts/build-site.sh
 (cd build/native && ctest --output-on-failure -j"$(nproc)")
 npx vitest run

@@ -99,6 +99,10 @@ export async function loadDigitpad(options = {}) {
     module,
     loadModel: (bytes) => new DigitModel(module.Model.fromBytes(bytes)),
     createTrainer: (spec, settings = {}) => new DigitTrainer(module.Trainer.create(spec, settings)),
+    /** A trainer that continues from a model file's weights (fine-tuning). */
+    trainerFromModel: (bytes, settings = {}) => new DigitTrainer(module.Trainer.fromModel(bytes, settings)),
+    /** MNIST IDX files (uncompressed bytes) -> { count, rows, cols, pixels, labels }; throws if malformed. */
+    parseIdx: (images, labels) => module.parseIdx(images, labels),
     /**
      * A drawing (RGBA bytes, e.g. canvas ImageData.data; dark on light, light on dark or
      * opaque on transparent) -> { hasDigit, image: Float32Array(784), box, strokeWidth }:

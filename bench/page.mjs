@@ -1,0 +1,81 @@
+// Page figures in Debian's Chromium, against the built site served from a sub-path:
+// first-load transfer size (gzip), time from navigation to the first possible prediction,
+// and draw-to-prediction latency (pointer up -> #prediction updated). Prints a table and
+// merges the figures into bench/results.json. Run: npm run bench (after npm run build).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { DIGIT_STROKES, drawStrokes, launchChromium } from '../tests/e2e/browser.js';
+import { DIST, serveSite } from '../tests/e2e/static-server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.join(ROOT, 'bench/results.json');
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+
+const site = await serveSite();
+const browser = await launchChromium();
+try {
+  // First load, five times: requests made and time to ready.
+  const readyMs = [];
+  let firstLoad = [];
+  for (let run = 0; run < 5; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const before = site.requests.length;
+    const start = Date.now();
+    await page.goto(site.url);
+    await page.waitForSelector('body[data-ready=true]');
+    readyMs.push(await page.evaluate(() => performance.now()));  // since navigation start
+    firstLoad = site.requests.slice(before);
+    if (run === 0) console.log(`(wall clock to ready on the first run: ${Date.now() - start} ms)`);
+    await context.close();
+  }
+  const files = firstLoad.map((p) => path.join(DIST, decodeURIComponent(p.replace(/^\/digitpad\//, '')) || 'index.html'))
+    .map((f) => (fs.statSync(f).isDirectory() ? path.join(f, 'index.html') : f));
+  const transfer = files.map((f) => ({ file: path.relative(DIST, f), bytes: fs.statSync(f).size, gzipBytes: zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length }));
+  const totalGzip = transfer.reduce((s, t) => s + t.gzipBytes, 0);
+
+  // Draw-to-prediction: from the pointerup of a stroke to the prediction element's update.
+  const page = await browser.newPage();
+  await page.goto(site.url);
+  await page.waitForSelector('body[data-ready=true]');
+  await page.evaluate(() => {
+    window.latencies = [];
+    let up = 0;
+    document.getElementById('pad').addEventListener('pointerup', () => { up = performance.now(); }, { capture: true });
+    new MutationObserver(() => {
+      if (up) {
+        window.latencies.push(performance.now() - up);
+        up = 0;
+      }
+    }).observe(document.getElementById('prediction'), { attributes: true });
+  });
+  for (let i = 0; i < 20; i++) {
+    await drawStrokes(page, DIGIT_STROKES[[0, 1, 4, 7][i % 4]]);
+    await page.click('#clear');
+  }
+  const latencies = await page.evaluate(() => window.latencies);
+  const recognitionMs = Number(await page.locator('#prediction').getAttribute('data-latency-ms'));
+
+  const figures = {
+    firstLoadGzipBytes: totalGzip,
+    firstLoadFiles: transfer,
+    navigationToReadyMsMedian: median(readyMs),
+    drawToPredictionMsMedian: median(latencies),
+    drawToPredictionMsMax: Math.max(...latencies),
+    preprocessAndPredictMs: recognitionMs,
+  };
+  const results = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
+  results.page = figures;
+  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  console.log('| page figure (Chromium, localhost) | value |');
+  console.log('|---|---|');
+  for (const t of transfer) console.log(`| ${t.file} | ${(t.gzipBytes / 1024).toFixed(1)} KB gzip (${(t.bytes / 1024).toFixed(1)} KB) |`);
+  console.log(`| first load, total | ${(totalGzip / 1024).toFixed(1)} KB gzip |`);
+  console.log(`| navigation to first possible prediction (median of 5) | ${figures.navigationToReadyMsMedian.toFixed(0)} ms |`);
+  console.log(`| draw to prediction (median of ${latencies.length}, max) | ${figures.drawToPredictionMsMedian.toFixed(1)} ms, ${figures.drawToPredictionMsMax.toFixed(1)} ms |`);
+} finally {
+  await browser.close();
+  await site.close();
+}

@@ -1,0 +1,105 @@
+// End to end in real Chromium against the built site served from a sub-path, as GitHub Pages
+// serves it: drawing with the mouse, clear, undo, keyboard, a corrupt model file, a model from
+// file, an image file, the model selector, no console errors, nothing from other origins.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { readMnist, ROOT } from '../js/helpers.js';
+import { DIGIT_STROKES, drawStrokes, predictionOf, waitForText } from './browser.js';
+import { mnistAsPicture } from './png.js';
+import { pageSuite } from './suite.js';
+
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const suite = pageSuite();
+let page;
+beforeEach(() => {
+  page = suite.page();
+});
+
+describe('drawing', () => {
+  test.each([0, 1, 4, 7])('a drawn %i is recognised', async (digit) => {
+    expect((await predictionOf(page)).state).toBe('empty');
+    await drawStrokes(page, DIGIT_STROKES[digit]);
+    const p = await predictionOf(page);
+    expect(p.digit).toBe(String(digit));
+    expect(p.state).toBe('confident');
+    expect(Number(p.confidence)).toBeGreaterThan(0.6);
+    await waitForText(page, '#announce', `a ${digit}`);
+  });
+
+  test('clear, undo and the keyboard', async () => {
+    await drawStrokes(page, DIGIT_STROKES[1]);
+    expect((await predictionOf(page)).digit).toBe('1');
+    await page.click('#clear');
+    expect(await predictionOf(page)).toMatchObject({ digit: '', state: 'empty' });
+
+    // Undo takes back exactly the last stroke: the 1 alone comes back, to the last digit.
+    await drawStrokes(page, DIGIT_STROKES[1]);
+    const one = await predictionOf(page);
+    await drawStrokes(page, DIGIT_STROKES[0]);
+    expect((await predictionOf(page)).confidence).not.toBe(one.confidence);
+    await page.click('#undo');
+    expect((await predictionOf(page)).confidence).toBe(one.confidence);
+    await page.keyboard.press('Control+z');
+    expect((await predictionOf(page)).state).toBe('empty');
+
+    await drawStrokes(page, DIGIT_STROKES[0]);
+    expect((await predictionOf(page)).digit).toBe('0');
+    await page.keyboard.press('Escape');
+    expect((await predictionOf(page)).state).toBe('empty');
+  });
+});
+
+describe('models', () => {
+  test('a corrupt model file shows the loader error and keeps the current model', async () => {
+    const before = await page.locator('#model-select').inputValue();
+    await page.setInputFiles('#model-input', { name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('DIGITPAD but not really a model') });
+    await waitForText(page, '#error', /broken\.bin is not a usable model: unsupported model format version/);
+    expect(await page.locator('#model-select').inputValue()).toBe(before);
+    await drawStrokes(page, DIGIT_STROKES[7]);
+    expect((await predictionOf(page)).digit).toBe('7');
+  });
+
+  test('a model file from disk is used, and the selector switches models', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+    const mlp = manifest.models.find((m) => m.id === 'mlp');
+    await page.setInputFiles('#model-input', { name: 'my-model.bin', mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(ROOT, 'models', mlp.file)) });
+    await waitForText(page, '#model-info', 'my-model.bin');
+    expect(await page.locator('#error').isHidden()).toBe(true);
+    await drawStrokes(page, DIGIT_STROKES[4]);
+    expect((await predictionOf(page)).digit).toBe('4');
+
+    await page.selectOption('#model-select', manifest.default);
+    await waitForText(page, '#model-info', manifest.models.find((m) => m.default).name);
+    expect((await predictionOf(page)).digit).toBe('4');  // recognised again with the new model
+  });
+
+  test('the current model downloads as a model file', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
+    const bytes = fs.readFileSync(await download.path());
+    expect(bytes.subarray(0, 8).toString('latin1')).toBe('DIGITPAD');
+  });
+});
+
+test('an image file of a handwritten digit is shown and recognised', async () => {
+  const mnist = readMnist('test', 3);
+  for (let i = 0; i < 3; i++) {
+    const png = mnistAsPicture(mnist.pixels.subarray(i * 784, (i + 1) * 784), { lightOnDark: i === 1 });
+    await page.setInputFiles('#image-input', { name: `digit-${i}.png`, mimeType: 'image/png', buffer: png });
+    await page.waitForFunction((d) => document.querySelector('#prediction').dataset.digit === d, String(mnist.labels[i]), { timeout: 5000 });
+  }
+  await page.setInputFiles('#image-input', { name: 'not-an-image.png', mimeType: 'image/png', buffer: Buffer.from('no pixels here') });
+  await waitForText(page, '#error', /not an image/);
+});
+
+test('the page as a person sees it (screenshot artifact)', async () => {
+  await drawStrokes(page, DIGIT_STROKES[7]);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'page.png') });
+  await page.setViewportSize({ width: 390, height: 844 });  // a phone
+  await page.screenshot({ path: path.join(ARTIFACTS, 'page-phone.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'page-phone-dark.png'), fullPage: true });
+  expect(fs.statSync(path.join(ARTIFACTS, 'page.png')).size).toBeGreaterThan(10_000);
+  expect((await predictionOf(page)).digit).toBe('7');
+});

@@ -1,0 +1,38 @@
+// One served site, one Chromium per test file, and a fresh page per test that must end with
+// no console errors, page errors, failed requests or requests to other origins.
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { launchChromium } from './browser.js';
+import { serveSite } from './static-server.js';
+
+/** Registers the hooks; returns { page() } for the current test's page. */
+export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad = async () => {} } = {}) {
+  let site;
+  let browser;
+  let page;
+  beforeAll(async () => {
+    site = await serveSite();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport });
+    const problems = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+    page.on('request', (r) => {
+      if (!/^(data|blob):/.test(r.url()) && !r.url().startsWith(site.url)) problems.push(`foreign request: ${r.url()}`);
+    });
+    await page.goto(site.url);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+    await afterLoad(page);
+    return async () => {
+      await page.close();
+      expect(problems).toEqual([]);
+    };
+  });
+  return { page: () => page };
+}

@@ -1,0 +1,68 @@
+// The page: web/ is the site's source, dist/ the built static site. base './' makes every URL
+// relative, so the site works from any sub-path (GitHub Pages serves it at /REPO/).
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from 'vite';
+import { buildDatasets } from './scripts/datasets.mjs';
+
+const MODELS = path.resolve('models');
+
+// Serves models/ at <base>models/ in development and copies the shipped models into
+// dist/models/ (the manifest and the files it lists) at build time.
+function shippedModels() {
+  const files = () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
+    return ['manifest.json', ...manifest.models.map((m) => m.file)];
+  };
+  return {
+    name: 'digitpad-models',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const match = /\/models\/([\w.-]+)$/.exec(req.url.split('?')[0]);
+        if (!match || !files().includes(match[1])) return next();
+        res.setHeader('Content-Type', match[1].endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        fs.createReadStream(path.join(MODELS, match[1])).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const file of files()) {
+        this.emitFile({ type: 'asset', fileName: `models/${file}`, source: fs.readFileSync(path.join(MODELS, file)) });
+      }
+    },
+  };
+}
+
+// Training data for the in-browser trainer (scripts/datasets.mjs), at <base>data/.
+function trainingData() {
+  let files = null;
+  const all = () => (files ??= buildDatasets());
+  return {
+    name: 'digitpad-training-data',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const match = /\/data\/([\w.-]+)$/.exec(req.url.split('?')[0]);
+        if (!match || !all()[match[1]]) return next();
+        res.setHeader('Content-Type', match[1].endsWith('.json') ? 'application/json' : 'application/octet-stream');
+        res.end(all()[match[1]]);
+      });
+    },
+    generateBundle() {
+      for (const [file, source] of Object.entries(all())) this.emitFile({ type: 'asset', fileName: `data/${file}`, source });
+    },
+  };
+}
+
+export default defineConfig({
+  root: 'web',
+  base: './',
+  publicDir: false,
+  plugins: [shippedModels(), trainingData()],
+  worker: { format: 'es' },
+  build: {
+    outDir: '../dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 1024,
+  },
+  preview: { port: 4173, strictPort: false },
+});

@@ -1,0 +1,43 @@
+// The confidence chart: ten bars, one per digit, the top one highlighted. Chart.js with
+// only the parts a bar chart needs.
+import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+
+export class ConfidenceChart {
+  #chart;
+
+  constructor(canvas) {
+    this.#chart = new Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        datasets: [{ data: new Array(10).fill(0), backgroundColor: new Array(10).fill('#9aa5b1'), borderRadius: 3 }],
+      },
+      options: {
+        animation: false,  // live updates at frame rate
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: {
+          y: { min: 0, max: 1, ticks: { callback: (v) => `${Math.round(v * 100)}%`, stepSize: 0.25 } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (item) => `${(item.raw * 100).toFixed(1)}%` } },
+        },
+      },
+    });
+  }
+
+  /** probabilities: 10 numbers, or null to empty the chart. */
+  show(probabilities) {
+    const data = probabilities ? Array.from(probabilities) : new Array(10).fill(0);
+    const top = data.indexOf(Math.max(...data));
+    const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2563eb';
+    const muted = getComputedStyle(document.documentElement).getPropertyValue('--muted-bar').trim() || '#9aa5b1';
+    const dataset = this.#chart.data.datasets[0];
+    dataset.data = data;
+    dataset.backgroundColor = data.map((_, i) => (probabilities && i === top ? accent : muted));
+    this.#chart.update('none');
+  }
+}

@@ -1,0 +1,54 @@
+// Recognition on the main thread: the WASM module, the model in use, and one call that turns
+// the pad's pixels into probabilities. A model that fails to load leaves the current one in use.
+import { loadDigitpad } from '../digitpad.js';
+import wasmUrl from '../wasm/digitpad.wasm?url';
+
+export const CONFIDENT = 0.6;  // below this top probability the page says "not sure"
+
+export class Recognizer {
+  #dp;
+  #model = null;
+  #bytes = null;
+  #label = '';
+
+  static async create() {
+    const recognizer = new Recognizer();
+    recognizer.#dp = await loadDigitpad({ locateFile: () => wasmUrl });
+    return recognizer;
+  }
+
+  get ready() {
+    return this.#model !== null;
+  }
+
+  /** The model in use: { info, bytes, label }. */
+  get current() {
+    return this.#model && { info: this.#model.info, bytes: this.#bytes, label: this.#label };
+  }
+
+  /** Loads model-file bytes and uses them; throws (keeping the current model) if invalid. */
+  use(bytes, label) {
+    const model = this.#dp.loadModel(bytes);
+    this.#model?.dispose();
+    this.#model = model;
+    this.#bytes = bytes;
+    this.#label = label;
+  }
+
+  /**
+   * imageData: RGBA pixels of a drawing. Returns { hasDigit, image (28x28 the network sees),
+   * probabilities (10, or null when there is no digit), latencyMs }.
+   */
+  recognize(imageData) {
+    const start = performance.now();
+    const seen = this.#dp.preprocess(imageData.data, imageData.width, imageData.height);
+    const probabilities = seen.hasDigit && this.#model ? this.#model.predict(seen.image) : null;
+    return { hasDigit: seen.hasDigit, image: seen.image, probabilities, latencyMs: performance.now() - start };
+  }
+}
+
+/** The top two digits and their probabilities. */
+export function topTwo(probabilities) {
+  const order = Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]);
+  return order.slice(0, 2).map((digit) => ({ digit, p: probabilities[digit] }));
+}

@@ -1,0 +1,236 @@
+// The training worker: its own WASM instance, the training data, and one training job at a
+// time, run in chunks so pause, resume and cancel messages get in between.
+//
+// Protocol (ffmpeg.wasm style): requests { id, type, data }; replies { id, type, data } where
+// type is 'result' (the request is done), 'error' (data: { name, message }), or, while a job
+// runs, 'progress' and 'epoch' events carrying the job's id. Buffers travel in transfer lists.
+//
+//   load-data { source: 'subset' | 'full' | { trainImages, trainLabels, testImages, testLabels } (ArrayBuffers) }
+//             -> { train: count, test: count }; 'progress' events { loaded, total } while fetching
+//   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat } }
+//             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled }
+//   pause, resume, cancel -> {}
+//   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
+import { loadDigitpad } from '../digitpad.js';
+import wasmUrl from '../wasm/digitpad.wasm?url';
+
+const dpReady = loadDigitpad({ locateFile: () => wasmUrl });
+let data = null;  // { train: { pixels, labels }, test: { pixels, labels } }
+let job = null;   // { paused, cancelled, resume }
+
+const reply = (id, type, payload, transfer = []) => self.postMessage({ id, type, data: payload }, transfer);
+
+class ProtocolError extends Error {
+  constructor(name, message) {
+    super(message);
+    this.name = name;
+  }
+}
+
+// Yields to the message queue without the 4 ms clamp of nested timeouts.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToMessages = () => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(0);
+});
+
+async function fetchGzip(url, bytes, onBytes) {
+  const response = await fetch(url);
+  if (!response.ok) throw new ProtocolError('DataError', `could not fetch ${url}: HTTP ${response.status}`);
+  const counted = response.body.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      onBytes(chunk.byteLength);
+      controller.enqueue(chunk);
+    },
+  }));
+  return new Uint8Array(await new Response(counted.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+}
+
+// Gzip-compressed or raw IDX bytes -> raw bytes.
+async function gunzipIfNeeded(buffer) {
+  const bytes = new Uint8Array(buffer);
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  } catch {
+    throw new ProtocolError('DataError', 'a .gz file could not be decompressed: it is damaged or not gzip');
+  }
+}
+
+function parsePair(dp, images, labels, what) {
+  try {
+    const set = dp.parseIdx(images, labels);
+    if (set.rows !== 28 || set.cols !== 28) throw new Error(`images are ${set.rows}x${set.cols}, not 28x28`);
+    return { pixels: set.pixels, labels: set.labels };
+  } catch (error) {
+    throw new ProtocolError('DataError', `${what}: ${error.message}`);
+  }
+}
+
+const handlers = {
+  async 'load-data'(id, { source }) {
+    const dp = await dpReady;
+    if (typeof source === 'string') {
+      // The data sit in <site>/data/, next to assets/ where this worker is built.
+      const base = new URL('../data/', self.location.href);
+      const index = await (await fetch(new URL('index.json', base))).json();
+      const entry = index[source];
+      if (!entry) throw new ProtocolError('DataError', `no data set '${source}'`);
+      const parts = [entry.train.images, entry.train.labels, entry.test.images, entry.test.labels];
+      const total = parts.reduce((s, p) => s + p.bytes, 0);
+      let loaded = 0;
+      let lastPost = 0;
+      const onBytes = (n) => {
+        loaded += n;
+        if (performance.now() - lastPost > 100 || loaded === total) {
+          lastPost = performance.now();
+          reply(id, 'progress', { loaded, total });
+        }
+      };
+      const [trI, trL, teI, teL] = await Promise.all(parts.map((p) => fetchGzip(new URL(p.file, base), p.bytes, onBytes)));
+      data = { train: parsePair(dp, trI, trL, 'training data'), test: parsePair(dp, teI, teL, 'test data') };
+    } else {
+      const [trI, trL, teI, teL] = await Promise.all(
+        [source.trainImages, source.trainLabels, source.testImages, source.testLabels].map(gunzipIfNeeded));
+      const loaded = { train: parsePair(dp, trI, trL, 'the training files'), test: parsePair(dp, teI, teL, 'the test files') };
+      data = loaded;  // only once both pairs are valid: a bad file keeps the data that was loaded
+    }
+    return { train: data.train.labels.length, test: data.test.labels.length };
+  },
+
+  async train(id, request) {
+    if (job) throw new ProtocolError('BusyError', 'a training run is already going');
+    if (!data) throw new ProtocolError('DataError', 'no training data loaded');
+    const dp = await dpReady;
+    let trainer;
+    try {
+      trainer = request.modelBytes
+        ? dp.trainerFromModel(new Uint8Array(request.modelBytes), request.options)
+        : dp.createTrainer(request.spec, request.options);
+    } catch (error) {
+      throw new ProtocolError('SettingsError', error.message);
+    }
+    job = { paused: false, cancelled: false, resume: null };
+    try {
+      trainer.setData(...trainingSet(request.extra));
+      return await runJob(id, trainer, request.options?.epochs ?? 1);
+    } catch (error) {
+      throw new ProtocolError(/diverged/.test(error.message) ? 'DivergedError' : 'TrainingError', error.message);
+    } finally {
+      trainer.dispose();
+      job = null;
+    }
+  },
+
+  async pause() {
+    if (job) job.paused = true;
+    return {};
+  },
+  async resume() {
+    if (job) {
+      job.paused = false;
+      job.resume?.();
+    }
+    return {};
+  },
+  async cancel() {
+    if (job) {
+      job.cancelled = true;
+      job.resume?.();
+    }
+    return {};
+  },
+
+  async evaluate(id, { modelBytes, pixels, labels }) {
+    const dp = await dpReady;
+    const set = pixels ? { pixels, labels } : data?.test;
+    if (!set) throw new ProtocolError('DataError', 'no test data loaded');
+    const trainer = dp.trainerFromModel(new Uint8Array(modelBytes), {});
+    try {
+      return trainer.evaluate(set.pixels, set.labels);
+    } finally {
+      trainer.dispose();
+    }
+  },
+};
+
+// The training set, with extra samples (the user's own drawings) mixed in `repeat` times.
+function trainingSet(extra) {
+  if (!extra) return [data.train.pixels, data.train.labels];
+  const repeat = extra.repeat ?? 1;
+  const count = data.train.labels.length + repeat * extra.labels.length;
+  const pixels = new Uint8Array(count * 784);
+  const labels = new Uint8Array(count);
+  pixels.set(data.train.pixels);
+  labels.set(data.train.labels);
+  for (let r = 0; r < repeat; r++) {
+    const at = data.train.labels.length + r * extra.labels.length;
+    pixels.set(extra.pixels, at * 784);
+    labels.set(extra.labels, at);
+  }
+  return [pixels, labels];
+}
+
+async function runJob(id, trainer, epochs) {
+  const start = performance.now();
+  let trainingMs = 0;
+  let batches = 4;
+  let lastPost = 0;
+  let best = null;
+  let last = null;
+  let finalAccuracy = null;
+  for (;;) {
+    if (job.cancelled) break;
+    if (job.paused) {
+      await new Promise((resolve) => { job.resume = resolve; });
+      job.resume = null;
+      continue;
+    }
+    const t0 = performance.now();
+    const p = trainer.run(batches);
+    const dt = performance.now() - t0;
+    trainingMs += dt;
+    batches = Math.max(1, Math.min(2000, Math.round((batches * 30) / Math.max(dt, 1))));  // ~30 ms chunks
+    last = p;
+    const samplesPerSecond = p.samples / (trainingMs / 1000);
+    const batchesDone = p.epoch * p.batchesPerEpoch + p.batch;
+    const etaSeconds = ((epochs * p.batchesPerEpoch - batchesDone) * (trainingMs / 1000)) / Math.max(1, batchesDone);
+    if (performance.now() - lastPost > 100 || p.epochDone) {
+      lastPost = performance.now();
+      reply(id, 'progress', { ...p, epochs, samplesPerSecond, etaSeconds: Math.max(0, etaSeconds) });
+    }
+    if (p.epochDone) {
+      const evaluation = trainer.evaluate(data.test.pixels, data.test.labels);
+      finalAccuracy = evaluation.accuracy;
+      reply(id, 'epoch', { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy });
+      if (!best || evaluation.accuracy > best.testAccuracy) {
+        best = { model: trainer.exportModel(), testAccuracy: evaluation.accuracy, epoch: p.epoch };
+      }
+    }
+    if (p.done) break;
+    await yieldToMessages();
+  }
+  const cancelled = job.cancelled;
+  const result = { cancelled, best, seconds: (performance.now() - start) / 1000, samples: last?.samples ?? 0 };
+  if (!cancelled) Object.assign(result, { model: trainer.exportModel(), testAccuracy: finalAccuracy });
+  const transfer = [result.model?.buffer, best?.model?.buffer].filter(Boolean);
+  return [result, transfer];
+}
+
+self.onmessage = async ({ data: message }) => {
+  const { id, type, data: payload } = message;
+  const handler = handlers[type];
+  if (!handler) {
+    reply(id, 'error', { name: 'ProtocolError', message: `unknown request '${type}'` });
+    return;
+  }
+  try {
+    const out = await handler(id, payload ?? {});
+    const [result, transfer] = Array.isArray(out) ? out : [out, []];
+    reply(id, 'result', result, transfer);
+  } catch (error) {
+    reply(id, 'error', { name: error.name ?? 'Error', message: error.message ?? String(error) });
+  }
+};

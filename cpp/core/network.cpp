@@ -92,16 +92,26 @@ void Network::backward(const Matrix& dout) {
 }
 
 void Network::predict(const Matrix& x, Matrix& probs) {
-  const Matrix& out = forward(x, ForwardContext{});
-  if (arch_.loss == LossKind::SoftmaxCrossEntropy) {
-    softmax_columns(out, probs);
-    return;
-  }
-  probs = out.cwiseMax(0.0f);
-  for (Eigen::Index n = 0; n < probs.cols(); ++n) {
-    const float sum = probs.col(n).sum();
-    if (sum > 0.0f) probs.col(n) /= sum;
-    else probs.col(n).setConstant(1.0f / float(probs.rows()));
+  // In slices of 64 samples: a convolution's im2col buffer grows with the batch (a 1,000-image
+  // batch through 32 channels of 3x3 would need 900 MB), and WebAssembly has 2 GB at most.
+  constexpr Eigen::Index kSlice = 64;
+  probs.resize(kNumClasses, x.cols());
+  Matrix slice, slice_probs;
+  for (Eigen::Index first = 0; first < x.cols(); first += kSlice) {
+    const Eigen::Index n = std::min(kSlice, x.cols() - first);
+    slice = x.middleCols(first, n);  // outlives forward(), which may hand it back
+    const Matrix& out = forward(slice, ForwardContext{});
+    if (arch_.loss == LossKind::SoftmaxCrossEntropy) {
+      softmax_columns(out, slice_probs);
+    } else {
+      slice_probs = out.cwiseMax(0.0f);
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const float sum = slice_probs.col(j).sum();
+        if (sum > 0.0f) slice_probs.col(j) /= sum;
+        else slice_probs.col(j).setConstant(1.0f / float(slice_probs.rows()));
+      }
+    }
+    probs.middleCols(first, n) = slice_probs;
   }
 }
 

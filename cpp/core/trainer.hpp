@@ -100,7 +100,8 @@ struct Evaluation {
 };
 
 // Evaluates the network on a data set (images scaled to 0..1), in batches.
-Evaluation evaluate(Network& network, const Dataset& data, int batch_size = 500);
+// Batches stay small: a convolution's im2col buffer grows with the batch (see Network::predict).
+Evaluation evaluate(Network& network, const Dataset& data, int batch_size = 100);
 
 // Copies images [first, first+count) of a data set into x: size x count, scaled to 0..1.
 void images_to_matrix(const Dataset& data, int first, int count, Matrix& x);

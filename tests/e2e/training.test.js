@@ -107,6 +107,8 @@ test('a diverging run and absurd settings are reported; the model in use stays',
 });
 
 test('correct a drawing, export it, fine-tune with it', async () => {
+  await page.selectOption('#model-select', 'mlp');  // fine-tuning the CNN in WASM takes minutes
+  await waitForText(page, '#model-info', 'digitpad MLP');
   await page.click('#yours-panel summary');
   await page.click('#yours-clear');
   await drawStrokes(page, DIGIT_STROKES[4]);

@@ -7,7 +7,7 @@
 //
 //   load-data { source: 'subset' | 'full' | { trainImages, trainLabels, testImages, testLabels } (ArrayBuffers) }
 //             -> { train: count, test: count }; 'progress' events { loaded, total } while fetching
-//   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat } }
+//   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
 //             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled }
 //   pause, resume, cancel -> {}
 //   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
@@ -156,17 +156,19 @@ const handlers = {
   },
 };
 
-// The training set, with extra samples (the user's own drawings) mixed in `repeat` times.
+// The training set, or for fine-tuning the first `mnist` training images with extra samples
+// (the user's own drawings) mixed in `repeat` times.
 function trainingSet(extra) {
   if (!extra) return [data.train.pixels, data.train.labels];
   const repeat = extra.repeat ?? 1;
-  const count = data.train.labels.length + repeat * extra.labels.length;
+  const mnist = Math.min(extra.mnist ?? data.train.labels.length, data.train.labels.length);
+  const count = mnist + repeat * extra.labels.length;
   const pixels = new Uint8Array(count * 784);
   const labels = new Uint8Array(count);
-  pixels.set(data.train.pixels);
-  labels.set(data.train.labels);
+  pixels.set(data.train.pixels.subarray(0, mnist * 784));
+  labels.set(data.train.labels.subarray(0, mnist));
   for (let r = 0; r < repeat; r++) {
-    const at = data.train.labels.length + r * extra.labels.length;
+    const at = mnist + r * extra.labels.length;
     pixels.set(extra.pixels, at * 784);
     labels.set(extra.labels, at);
   }

@@ -307,12 +307,13 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     const evaluate = (modelBytes, set) => client.request('evaluate', { modelBytes: modelBytes.slice(), ...set });
     await ensureData();
     const before = [await evaluate(current.bytes, { pixels, labels }), await evaluate(current.bytes, {})];
-    // The user's drawings, repeated so they weigh like ~10% of the mixed set.
-    const repeat = Math.max(1, Math.round(1000 / drawings.length));
+    // 3,000 MNIST images and the user's drawings, repeated to weigh about 10% of the mix:
+    // short enough for a CNN in the browser, mixed enough not to forget MNIST.
+    const repeat = Math.max(1, Math.round(300 / drawings.length));
     const result = await run({
       modelBytes: current.bytes.slice(),
       options: { optimizer: 'adam', learningRate: 0.0005, epochs: 2, batchSize: 32, name: `${current.info.name} + my drawings` },
-      extra: { pixels, labels, repeat },
+      extra: { pixels, labels, repeat, mnist: 3000 },
     }, 'Fine-tuned');
     if (!result?.model) return;
     const after = [await evaluate(result.model, { pixels, labels }), await evaluate(result.model, {})];

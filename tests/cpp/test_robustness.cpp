@@ -1,0 +1,77 @@
+// The robustness suite: MNIST test digits re-rendered as people draw them on a 280x280 canvas
+// (30% to 90% of its height, anywhere inside, a 2-px pen to a 30-px brush, dark on light,
+// light on dark, or ink on transparent), preprocessed, and recognised by the page's default
+// model. Its top-1 accuracy must stay at least 98.5%.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+
+#include "dataset.hpp"
+#include "drawing.hpp"
+#include "model_format.hpp"
+#include "test_util.hpp"
+
+using namespace digitpad;
+
+namespace {
+
+// The default model's file, from models/manifest.json.
+std::string default_model_path() {
+  const std::string dir = DIGITPAD_MODELS_DIR;
+  std::ifstream in(dir + "/manifest.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string manifest = text.str();
+  std::smatch m;
+  if (!std::regex_search(manifest, m, std::regex("\"default\":\\s*\"([^\"]+)\""))) return "";
+  const std::regex entry("\"id\":\\s*\"" + m[1].str() + "\",\\s*\"name\":\\s*\"[^\"]*\",\\s*\"file\":\\s*\"([^\"]+)\"");
+  if (!std::regex_search(manifest, m, entry)) return "";
+  return dir + "/" + m[1].str();
+}
+
+}  // namespace
+
+TEST(Robustness, DefaultModelRecognisesDrawnDigits) {
+  const std::string path = default_model_path();
+  ASSERT_FALSE(path.empty()) << "no default model in models/manifest.json";
+  Network net = load_model_file(path);
+  const Dataset test = read_idx_files(test::mnist_path("t10k-images-idx3-ubyte"),
+                                      test::mnist_path("t10k-labels-idx1-ubyte"));
+  constexpr int kDrawings = 2000;
+  Rng rng(2024);
+  int correct = 0, no_digit = 0;
+  int by_background[3] = {0, 0, 0}, seen_background[3] = {0, 0, 0};
+  Matrix x(784, 1), probs;
+  for (int i = 0; i < kDrawings; ++i) {
+    const int index = i * (test.count / kDrawings);  // spread over the whole test set
+    const test::DrawingStyle style = test::random_style(rng);
+    const std::vector<uint8_t> rgba = test::render_drawing(test.image(index), style);
+    const PreprocessResult seen = preprocess_drawing(rgba.data(), style.canvas, style.canvas);
+    const int bg = int(style.background);
+    seen_background[bg]++;
+    if (!seen.has_digit) {
+      ++no_digit;
+      continue;
+    }
+    std::copy(seen.image.begin(), seen.image.end(), x.data());
+    net.predict(x, probs);
+    Eigen::Index digit = 0;
+    probs.col(0).maxCoeff(&digit);
+    if (digit == test.labels[size_t(index)]) {
+      ++correct;
+      by_background[bg]++;
+    }
+  }
+  const double accuracy = double(correct) / kDrawings;
+  std::cout << "robustness: " << correct << " of " << kDrawings << " drawings recognised ("
+            << 100.0 * accuracy << "%); dark-on-light " << by_background[0] << "/" << seen_background[0]
+            << ", light-on-dark " << by_background[1] << "/" << seen_background[1]
+            << ", transparent " << by_background[2] << "/" << seen_background[2]
+            << "; no digit found in " << no_digit << "\n";
+  RecordProperty("robustness_accuracy", std::to_string(accuracy));
+  EXPECT_EQ(no_digit, 0);
+  EXPECT_GE(accuracy, 0.985);
+}

@@ -27,6 +27,9 @@ $('theme-toggle').addEventListener('click', () => {
   recognizeNow(false);
 });
 
+// The pad's ink colour follows the theme, also when the system switches it.
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => pad.render());
+
 // ---- Showing a result --------------------------------------------------------------------
 
 function showSeen(image) {

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(g++ cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
+apt_packages=(g++ clang cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
 [ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()
 for pkg in "${apt_packages[@]}"; do

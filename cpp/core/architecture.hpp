@@ -21,7 +21,8 @@ struct Shape {
   int height = 1;
   int width = 1;
   int channels = 1;
-  int size() const { return height * width * channels; }
+  // 64-bit: a hostile model file can ask for 4096 x 4096 x 4096 before validation says no.
+  int64_t size() const { return int64_t(height) * width * channels; }
   bool operator==(const Shape& o) const {
     return height == o.height && width == o.width && channels == o.channels;
   }

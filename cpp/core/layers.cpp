@@ -141,7 +141,7 @@ const Matrix& MaxPool2DLayer::backward(const Matrix&, const Matrix& dy) {
 // ---- Flatten -----------------------------------------------------------------------------
 
 FlattenLayer::FlattenLayer(const LayerSpec& spec, Shape input)
-    : Layer(spec, input, Shape{1, 1, input.size()}) {}
+    : Layer(spec, input, Shape{1, 1, int(input.size())}) {}  // validated: at most kMaxActivation
 
 const Matrix& FlattenLayer::forward(const Matrix& x, const ForwardContext&) { return x; }
 const Matrix& FlattenLayer::backward(const Matrix&, const Matrix& dy) { return dy; }

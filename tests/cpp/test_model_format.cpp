@@ -3,8 +3,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "errors.hpp"
+#include "dataset.hpp"
 #include "model_format.hpp"
 #include "test_util.hpp"
 
@@ -187,6 +189,23 @@ TEST(ModelFormat, EveryByteFlipIsHandled) {
       }
     }
   }
+}
+
+// Inputs the fuzzer once found trouble with (tests/fuzz/regressions/model-*): they load or
+// throw ModelFormatError, and the sanitizer build checks they do nothing undefined.
+TEST(ModelFormat, FuzzerRegressions) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(DIGITPAD_FUZZ_REGRESSIONS_DIR)) {
+    if (entry.path().filename().string().rfind("model-", 0) != 0) continue;
+    ++files;
+    const std::vector<uint8_t> bytes = read_file_bytes(entry.path().string());
+    try {
+      deserialize_model(bytes.data(), bytes.size());
+    } catch (const ModelFormatError& e) {
+      EXPECT_GT(std::string(e.what()).size(), 10u) << entry.path();
+    }
+  }
+  EXPECT_GE(files, 1);
 }
 
 TEST(ModelFormat, RefusesToSaveNaNWeights) {

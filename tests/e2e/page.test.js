@@ -92,6 +92,25 @@ test('an image file of a handwritten digit is shown and recognised', async () =>
   await waitForText(page, '#error', /not an image/);
 });
 
+test('a Content-Security-Policy allows only this origin (and WebAssembly)', async () => {
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(policy).toMatch(/default-src 'self'/);
+  expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
+  expect(policy).not.toMatch(/'unsafe-eval'|'unsafe-inline'|https?:/);
+  // The policy is in force: an injected inline script and a request to another origin are refused.
+  suite.allow(/Content Security Policy/);
+  const violations = await page.evaluate(() => new Promise((resolve) => {
+    const seen = [];
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
+    const script = document.createElement('script');
+    script.textContent = 'window.injected = true';
+    document.head.append(script);
+    fetch('http://127.0.0.2:9/x').catch(() => {}).finally(() => setTimeout(() => resolve({ seen, ran: Boolean(window.injected) }), 200));
+  }));
+  expect(violations.ran).toBe(false);
+  expect(violations.seen).toEqual(expect.arrayContaining(['script-src-elem', 'connect-src']));
+});
+
 test('the page as a person sees it (screenshot artifact)', async () => {
   await drawStrokes(page, DIGIT_STROKES[7]);
   fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -4,11 +4,15 @@ import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { launchChromium } from './browser.js';
 import { serveSite } from './static-server.js';
 
-/** Registers the hooks; returns { page() } for the current test's page. */
+/**
+ * Registers the hooks; returns { page() } for the current test's page, and allow(pattern) for
+ * a problem a test provokes on purpose.
+ */
 export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad = async () => {} } = {}) {
   let site;
   let browser;
   let page;
+  let allowed = [];
   beforeAll(async () => {
     site = await serveSite();
     browser = await launchChromium();
@@ -31,8 +35,9 @@ export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad =
     await afterLoad(page);
     return async () => {
       await page.close();
-      expect(problems).toEqual([]);
+      expect(problems.filter((p) => !allowed.some((pattern) => pattern.test(p)))).toEqual([]);
+      allowed = [];
     };
   });
-  return { page: () => page };
+  return { page: () => page, allow: (pattern) => allowed.push(pattern) };
 }

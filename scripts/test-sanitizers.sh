@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The C++ suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang), then each libFuzzer
+# target for a bounded time on its committed seed corpus.
+#   scripts/test-sanitizers.sh [fuzz seconds per target, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+bash scripts/setup.sh
+cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DDIGITPAD_SANITIZE=ON -DDIGITPAD_SIMD=none >/dev/null
+cmake --build build/sanitize -j"$(nproc)"
+# The robustness suite and the CNN training test take minutes under the sanitizers; the
+# native suite runs them.
+(cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" \
+  -E 'Robustness|SmallCnnLearns')
+findings=build/sanitize/fuzz-findings
+mkdir -p "$findings"
+for target in model idx preprocess; do
+  work="$(mktemp -d)"
+  echo "fuzz_${target}: ${seconds} s on tests/fuzz/corpus/${target}"
+  status=0
+  build/sanitize/fuzz_${target} "$work" "tests/fuzz/corpus/${target}" -max_total_time="$seconds" \
+    -print_final_stats=1 -artifact_prefix="$findings/${target}-" >"$work.log" 2>&1 || status=$?
+  grep -E "^stat::(number_of_executed_units|new_units_added)|ERROR|SUMMARY" "$work.log" || true
+  rm -rf "$work" "$work.log"
+  if [ "$status" -ne 0 ]; then
+    echo "fuzz_${target} found a failing input in $findings: make it a regression test (tests/fuzz/regressions/)"
+    exit 1
+  fi
+done

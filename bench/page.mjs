@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { DIGIT_STROKES, drawStrokes, launchChromium } from '../tests/e2e/browser.js';
+import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
 import { DIST, serveSite } from '../tests/e2e/static-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,22 +40,12 @@ try {
   const page = await browser.newPage();
   await page.goto(site.url);
   await page.waitForSelector('body[data-ready=true]');
-  await page.evaluate(() => {
-    window.latencies = [];
-    let up = 0;
-    document.getElementById('pad').addEventListener('pointerup', () => { up = performance.now(); }, { capture: true });
-    new MutationObserver(() => {
-      if (up) {
-        window.latencies.push(performance.now() - up);
-        up = 0;
-      }
-    }).observe(document.getElementById('prediction'), { attributes: true });
-  });
+  await installLatencyProbe(page);
   for (let i = 0; i < 20; i++) {
     await drawStrokes(page, DIGIT_STROKES[[0, 1, 4, 7][i % 4]]);
     await page.click('#clear');
   }
-  const latencies = await page.evaluate(() => window.latencies);
+  const latencies = await readLatencies(page);
   const recognitionMs = Number(await page.locator('#prediction').getAttribute('data-latency-ms'));
 
   const figures = {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIGIT_STROKES, drawStrokes, launchChromium } from '../tests/e2e/browser.js';
+import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
 import { serveSite } from '../tests/e2e/static-server.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,22 +35,12 @@ try {
   }
 
   async function padLatencies() {
-    await page.evaluate(() => {
-      window.latencies = [];
-      let up = 0;
-      document.getElementById('pad').addEventListener('pointerup', () => { up = performance.now(); }, { capture: true });
-      new MutationObserver(() => {
-        if (up) {
-          window.latencies.push(performance.now() - up);
-          up = 0;
-        }
-      }).observe(document.getElementById('prediction'), { attributes: true });
-    });
+    await installLatencyProbe(page);
     for (let i = 0; i < 8; i++) {
       await drawStrokes(page, DIGIT_STROKES[[0, 1, 4, 7][i % 4]]);
       await page.click('#clear');
     }
-    return page.evaluate(() => window.latencies);
+    return readLatencies(page);
   }
 
   const mlp = await trainOneEpoch('quick-mlp', { batch: 64 });

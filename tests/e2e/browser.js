@@ -60,3 +60,25 @@ export async function waitForText(page, selector, expected, timeout = 10_000) {
     [selector, pattern.source, pattern.flags], { timeout });
   return page.locator(selector).textContent();
 }
+
+/**
+ * Starts recording draw-to-prediction latencies in the page: milliseconds from a pointerup on
+ * the pad to the next change of #prediction. readLatencies() returns them.
+ */
+export function installLatencyProbe(page) {
+  return page.evaluate(() => {
+    window.latencies = [];
+    let up = 0;
+    document.getElementById('pad').addEventListener('pointerup', () => { up = performance.now(); }, { capture: true });
+    new MutationObserver(() => {
+      if (up) {
+        window.latencies.push(performance.now() - up);
+        up = 0;
+      }
+    }).observe(document.getElementById('prediction'), { attributes: true });
+  });
+}
+
+export function readLatencies(page) {
+  return page.evaluate(() => window.latencies);
+}

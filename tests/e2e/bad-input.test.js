@@ -59,3 +59,23 @@ test('IDX files that lie about their sizes', async () => {
   await waitForText(page, '#train-error', /the training files: the image file is truncated: header says 1000 images.*The model in use is unchanged/, 30_000);
   expect(await state()).toEqual(before);
 });
+
+test('the worker crashing mid-run is reported, and a new one trains', async () => {
+  await page.click('#training-panel summary');
+  await page.waitForFunction(() => /Data ready/.test(document.getElementById('data-status').textContent), null, { timeout: 30_000 });
+  await drawStrokes(page, DIGIT_STROKES[4]);
+  const before = await state();
+  await page.fill('#train-epochs', '50');
+  await page.click('#train-start');
+  await page.waitForFunction(() => /Epoch \d+ of 50/.test(document.getElementById('train-stats').textContent), null, { timeout: 30_000 });
+  suite.allow(/worker crashed on purpose/);
+  const [worker] = page.workers();
+  await worker.evaluate(() => setTimeout(() => { throw new Error('worker crashed on purpose'); }));
+  await waitForText(page, '#train-error', /The training worker stopped unexpectedly \(.*worker crashed on purpose\); press Start to begin again/);
+  expect(await state()).toEqual(before);
+
+  await page.fill('#train-epochs', '1');
+  await page.click('#train-start');
+  await page.waitForSelector('#train-result:not([hidden])', { timeout: 60_000 });
+  expect(Number(await page.locator('#train-result').getAttribute('data-test-accuracy'))).toBeGreaterThan(0.85);
+});

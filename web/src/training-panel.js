@@ -174,7 +174,12 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
 
   function showError(error) {
     const el = $('train-error');
-    el.textContent = error ? `${error.name === 'DivergedError' ? 'The run diverged' : 'Training stopped'}: ${error.message}. The model in use is unchanged.` : '';
+    if (!error) el.textContent = '';
+    else if (error.name === 'WorkerCrashedError') {
+      el.textContent = `The training worker stopped unexpectedly (${error.message}); press Start to begin again with a new one. The model in use is unchanged.`;
+    } else {
+      el.textContent = `${error.name === 'DivergedError' ? 'The run diverged' : 'Training stopped'}: ${error.message}. The model in use is unchanged.`;
+    }
     el.hidden = !error;
   }
   function setRunning(on) {
@@ -250,8 +255,8 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   });
   $('train-cancel').addEventListener('click', () => client.request('cancel'));
   client.onCrash = (message) => {
-    loadedData = null;
-    showError({ name: 'WorkerCrashedError', message: `the training worker stopped unexpectedly (${message}); press Start to begin again with a new one` });
+    loadedData = null;  // the new worker starts without data
+    showError({ name: 'WorkerCrashedError', message });
   };
 
   $('train-use').addEventListener('click', () => useModel(latest.model, `Trained here (${(latest.testAccuracy * 100).toFixed(1)}%)`));

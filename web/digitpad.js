@@ -20,9 +20,6 @@
 // Each wrapper owns one Embind handle and deletes it in dispose(); a disposed wrapper throws.
 import createDigitpadModule from './wasm/digitpad.mjs';
 
-export const INPUT_SIZE = 784;
-export const CLASSES = 10;
-
 class Owned {
   #handle;
   constructor(handle) {

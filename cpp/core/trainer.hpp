@@ -65,7 +65,6 @@ class Trainer {
   // TrainingError if the loss becomes NaN or infinite (the update is not applied).
   ChunkResult run(int max_batches);
   bool done() const { return epoch_ >= config_.epochs; }
-  int batches_per_epoch() const { return batches_per_epoch_; }
 
  private:
   void load_batch(int first, int size);

@@ -168,7 +168,7 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   }
   $('training-panel').addEventListener('toggle', () => {
     if ($('training-panel').open && !loadedData) ensureData().catch((e) => showError(e));
-  }, { once: false });
+  });
 
   // ---- A run -----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'vite';
 import { buildDatasets } from './scripts/datasets.mjs';
+import { writeServiceWorker } from './scripts/service-worker.mjs';
 
 const MODELS = path.resolve('models');
 
@@ -52,11 +53,22 @@ function trainingData() {
   };
 }
 
+// dist/sw.js, the service worker that makes the site work offline (scripts/service-worker.mjs).
+function serviceWorker() {
+  let outDir;
+  return {
+    name: 'digitpad-service-worker',
+    apply: 'build',
+    configResolved(config) { outDir = path.resolve(config.root, config.build.outDir); },
+    closeBundle() { writeServiceWorker(outDir); },
+  };
+}
+
 export default defineConfig({
   root: 'web',
   base: './',
   publicDir: false,
-  plugins: [shippedModels(), trainingData()],
+  plugins: [shippedModels(), trainingData(), serviceWorker()],
   worker: { format: 'es' },
   build: {
     outDir: '../dist',

@@ -2,6 +2,7 @@
 import { ConfidenceChart } from './chart.js';
 import { DrawingPad } from './pad.js';
 import { CONFIDENT, Recognizer, topTwo } from './recognizer.js';
+import { registerServiceWorker } from './offline.js';
 import { downloadBytes, initTraining } from './training-panel.js';
 
 const $ = (id) => document.getElementById(id);
@@ -126,7 +127,13 @@ function describeModel() {
 }
 
 async function fetchBytes(url) {
-  const response = await fetch(url);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch {
+    // Offline, only what was used before is in the service worker's cache.
+    throw new Error(`could not download ${url}: the network is unreachable and it was never downloaded before`);
+  }
   if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -241,6 +248,10 @@ async function start() {
       currentSeen: () => lastSeen,
     });
     document.body.dataset.ready = 'true';
+    // Only the built site has a service worker (the dev server rebuilds files on every change).
+    if (import.meta.env.PROD) {
+      registerServiceWorker({ status: $('offline-status'), updateBanner: $('update-banner'), updateButton: $('update-reload') });
+    }
   } catch (error) {
     showError(`digitpad could not start: ${error.message}`);
   }

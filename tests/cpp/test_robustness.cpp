@@ -4,6 +4,7 @@
 // model. Its top-1 accuracy must stay at least 98.5%.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -18,8 +19,10 @@ using namespace digitpad;
 
 namespace {
 
-// The default model's file, from models/manifest.json.
+// The default model's file, from models/manifest.json, or $DIGITPAD_ROBUSTNESS_MODEL (to
+// measure a candidate: DIGITPAD_ROBUSTNESS_MODEL=m.bin ctest -R Robustness -V).
 std::string default_model_path() {
+  if (const char* candidate = std::getenv("DIGITPAD_ROBUSTNESS_MODEL")) return candidate;
   const std::string dir = DIGITPAD_MODELS_DIR;
   std::ifstream in(dir + "/manifest.json");
   std::stringstream text;

@@ -53,6 +53,29 @@ function trainingData() {
   };
 }
 
+// The first prediction needs the WebAssembly module, the manifest and the default model, which
+// the code would only ask for once it runs: preload tags let the browser fetch all of them
+// while it loads the script. (as="fetch" + crossorigin match the page's own fetch() calls.)
+function preloadFirstPrediction() {
+  return {
+    name: 'digitpad-preload',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, { bundle }) {
+        const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
+        const model = manifest.models.find((m) => m.id === manifest.default);
+        const wasm = Object.keys(bundle).find((f) => f.endsWith('.wasm'));
+        return [wasm, 'models/manifest.json', `models/${model.file}`].map((file) => ({
+          tag: 'link',
+          attrs: { rel: 'preload', href: `./${file}`, as: 'fetch', crossorigin: 'anonymous' },
+          injectTo: 'head',
+        }));
+      },
+    },
+  };
+}
+
 // dist/sw.js, the service worker that makes the site work offline (scripts/service-worker.mjs).
 function serviceWorker() {
   let outDir;
@@ -68,7 +91,7 @@ export default defineConfig({
   root: 'web',
   base: './',
   publicDir: false,
-  plugins: [shippedModels(), trainingData(), serviceWorker()],
+  plugins: [shippedModels(), trainingData(), preloadFirstPrediction(), serviceWorker()],
   worker: { format: 'es' },
   build: {
     outDir: '../dist',

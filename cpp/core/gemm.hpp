@@ -27,7 +27,7 @@ void gemm_tn_reference(int m, int n, int k, const float* a, int lda, const float
 
 // Runs gemm_nn/nt/tn against the references over many shapes (every m, n in 1..17 with a few
 // depths, and the edges 63, 65, 129 of the register blocks, plus the network's own shapes, with
-// padded leading dimensions) and returns the largest error relative to the magnitude of the
+// padded leading dimensions, and single samples with mostly zero inputs) and returns the largest error relative to the magnitude of the
 // terms summed, max |c - c_ref| / (sum_p |a_ip b_pj| + tiny). About 1e-7 when the kernels are
 // right; a wrong index gives errors near 1.
 double gemm_self_test();

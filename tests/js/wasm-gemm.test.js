@@ -1,7 +1,8 @@
 // The WebAssembly SIMD GEMM kernels (cpp/core/gemm.cpp) can only run in the WASM build, so
 // the module's test hook holds them to the plain-loop references there: all three transpose
 // cases, every m, n in 1..17, the block edges 63, 65, 129, the network's own shapes, padded
-// leading dimensions, and C's padding left untouched.
+// leading dimensions, single samples with mostly zero inputs (the sparse GEMV), and C's
+// padding left untouched.
 import { beforeAll, expect, test } from 'vitest';
 import { loadWasm } from './helpers.js';
 

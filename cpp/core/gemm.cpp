@@ -233,7 +233,8 @@ bool mostly_zeros_sampled(const float* b, int k, int n, int ldb) {
   const int col_step = std::max(1, n / 32), row_step = std::max(1, k / 32);
   int zeros = 0, samples = 0;
   for (int j = 0; j < n; j += col_step)
-    for (int p = j % row_step; p < k; p += row_step, ++samples) zeros += b[size_t(j) * ldb + p] == 0.0f;
+    for (int p = j % row_step; p < k; p += row_step, ++samples)
+      zeros += b[size_t(j) * ldb + p] == 0.0f;
   return 10 * zeros >= 7 * samples;
 }
 
@@ -341,16 +342,19 @@ void blocked_gemm(int m, int n, int k, bool a_transposed, const float* a, int ld
           packed[2] = row[2 * ldb];
           packed[3] = row[3 * ldb];
           steps.offsets[size_t(count)] = (p0 + p) * lda;
-          count += (packed[0] != 0.0f) | (packed[1] != 0.0f) | (packed[2] != 0.0f) | (packed[3] != 0.0f);
+          count += (packed[0] != 0.0f) | (packed[1] != 0.0f) | (packed[2] != 0.0f) |
+                   (packed[3] != 0.0f);
         }
         if (4 * count <= 3 * depth) {
+          const int* offsets = steps.offsets.data();
+          const float* values = steps.values.data();
           for (const RowTile& t : tiles) {
             float* ct = cj + t.row;
             const float* at = a + t.row;
             if (t.mv == 2)
-              indexed_kernel<2>(count, steps.offsets.data(), steps.values.data(), at, ct, ldc, t.first, t.end, accumulate);
+              indexed_kernel<2>(count, offsets, values, at, ct, ldc, t.first, t.end, accumulate);
             else
-              indexed_kernel<1>(count, steps.offsets.data(), steps.values.data(), at, ct, ldc, t.first, t.end, accumulate);
+              indexed_kernel<1>(count, offsets, values, at, ct, ldc, t.first, t.end, accumulate);
           }
           continue;
         }
@@ -364,16 +368,19 @@ void blocked_gemm(int m, int n, int k, bool a_transposed, const float* a, int ld
 
 }  // namespace
 
-void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc) {
   if (n == 1 && m > 0 && mostly_zeros(b, k)) return sparse_gemv(m, k, a, lda, b, c);
   blocked_gemm(m, n, k, false, a, lda, false, b, ldb, c, ldc, mostly_zeros_sampled(b, k, n, ldb));
 }
 
-void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc) {
   blocked_gemm(m, n, k, false, a, lda, true, b, ldb, c, ldc);
 }
 
-void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc) {
   blocked_gemm(m, n, k, true, a, lda, false, b, ldb, c, ldc);
 }
 
@@ -384,19 +391,24 @@ using ConstMap = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
 using Map = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
 }  // namespace
 
-void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc) {
   Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
       ConstMap(a, m, k, Eigen::OuterStride<>(lda)) * ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
 }
 
-void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc) {
   Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, m, k, Eigen::OuterStride<>(lda)) * ConstMap(b, n, k, Eigen::OuterStride<>(ldb)).transpose();
+      ConstMap(a, m, k, Eigen::OuterStride<>(lda)) *
+      ConstMap(b, n, k, Eigen::OuterStride<>(ldb)).transpose();
 }
 
-void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc) {
   Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, k, m, Eigen::OuterStride<>(lda)).transpose() * ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
+      ConstMap(a, k, m, Eigen::OuterStride<>(lda)).transpose() *
+      ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
 }
 
 #endif

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/gemm.hpp"
 #include "core/model_format.hpp"
 #include "core/preprocess.hpp"
 #include "core/trainer.hpp"
@@ -360,4 +361,6 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   function("preprocess", &preprocess);
   function("parseIdx", &parse_idx_files);
   function("heapBytesInUse", &heap_bytes_in_use);
+  // Test hook: the WebAssembly SIMD GEMM kernels against their plain-loop references.
+  function("gemmSelfTest", &gemm_self_test);
 }

@@ -1,10 +1,12 @@
 #include "layers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "conv_kernels.hpp"
 #include "errors.hpp"
+#include "gemm.hpp"
 
 namespace digitpad {
 
@@ -12,6 +14,14 @@ namespace {
 
 ConvGeometry geometry_of(const LayerSpec& spec, Shape input) {
   return {input, spec.units, spec.kernel, spec.stride, spec.padding};
+}
+
+// db = the row sums of dy (rows x cols), added column by column: contiguous, so it vectorises
+// (Eigen's rowwise().sum() has no WebAssembly SIMD path).
+void row_sums(const float* dy, int rows, int cols, float* db) {
+  std::fill_n(db, rows, 0.0f);
+  for (int j = 0; j < cols; ++j, dy += rows)
+    for (int i = 0; i < rows; ++i) db[i] += dy[i];
 }
 
 }  // namespace
@@ -40,18 +50,23 @@ DenseLayer::DenseLayer(const LayerSpec& spec, Shape input)
 void DenseLayer::init_params(Rng& rng, InitScheme scheme) { init_normal(rng, scheme, fan_in_, outputs_); }
 
 const Matrix& DenseLayer::forward(const Matrix& x, const ForwardContext&) {
-  y_.resize(outputs_, x.cols());
-  y_.noalias() = w_ * x;  // y: out x batch
+  const auto batch = static_cast<int>(x.cols());
+  y_.resize(outputs_, batch);
+  // y = W x: out x batch
+  gemm_nn(outputs_, batch, fan_in_, w_.data(), outputs_, x.data(), fan_in_, y_.data(), outputs_);
   y_.colwise() += b_;
   return y_;
 }
 
 const Matrix& DenseLayer::backward(const Matrix& x, const Matrix& dy) {
-  dw_.noalias() = dy * x.transpose();  // dW: out x in
-  db_.noalias() = dy.rowwise().sum();  // db: out
+  const auto batch = static_cast<int>(dy.cols());
+  // dW = dy x^T: out x in
+  gemm_nt(outputs_, fan_in_, batch, dy.data(), outputs_, x.data(), fan_in_, dw_.data(), outputs_);
+  row_sums(dy.data(), outputs_, batch, db_.data());  // db: out
   if (input_grad_needed_) {
-    dx_.resize(fan_in_, dy.cols());
-    dx_.noalias() = w_.transpose() * dy;  // dx: in x batch
+    dx_.resize(fan_in_, batch);
+    // dx = W^T dy: in x batch
+    gemm_tn(fan_in_, batch, outputs_, w_.data(), outputs_, dy.data(), outputs_, dx_.data(), fan_in_);
   }
   return dx_;
 }
@@ -72,21 +87,27 @@ const Matrix& Conv2DLayer::forward(const Matrix& x, const ForwardContext&) {
   patches_.resize(fan_in_, Eigen::Index(positions) * batch);
   im2col(x.data(), batch, geometry_of(spec_, input_shape_), patches_.data());
   y_.resize(output_shape_.size(), batch);
-  MatrixMap y_by_filter(y_.data(), outputs_, Eigen::Index(positions) * batch);
-  y_by_filter.noalias() = w_ * patches_;  // F x (Ho*Wo*batch)
-  y_by_filter.colwise() += b_;
+  const auto columns = static_cast<int>(patches_.cols());  // Ho*Wo*batch
+  // y viewed as W patches: F x (Ho*Wo*batch)
+  gemm_nn(outputs_, columns, fan_in_, w_.data(), outputs_, patches_.data(), fan_in_, y_.data(),
+          outputs_);
+  MatrixMap(y_.data(), outputs_, columns).colwise() += b_;
   return y_;
 }
 
 const Matrix& Conv2DLayer::backward(const Matrix& x, const Matrix& dy) {
   const auto batch = static_cast<int>(dy.cols());
   const int positions = output_shape_.height * output_shape_.width;
-  Eigen::Map<const Matrix> dy_by_filter(dy.data(), outputs_, Eigen::Index(positions) * batch);
-  dw_.noalias() = dy_by_filter * patches_.transpose();  // F x patch
-  db_.noalias() = dy_by_filter.rowwise().sum();
+  const int columns = positions * batch;
+  // dW = dy patches^T: F x patch, with dy viewed as F x (Ho*Wo*batch)
+  gemm_nt(outputs_, fan_in_, columns, dy.data(), outputs_, patches_.data(), fan_in_, dw_.data(),
+          outputs_);
+  row_sums(dy.data(), outputs_, columns, db_.data());
   if (input_grad_needed_) {
-    dpatches_.resize(fan_in_, Eigen::Index(positions) * batch);
-    dpatches_.noalias() = w_.transpose() * dy_by_filter;  // patch x (Ho*Wo*batch)
+    dpatches_.resize(fan_in_, columns);
+    // dpatches = W^T dy: patch x (Ho*Wo*batch)
+    gemm_tn(fan_in_, columns, outputs_, w_.data(), outputs_, dy.data(), outputs_, dpatches_.data(),
+            fan_in_);
     dx_.resize(input_shape_.size(), batch);
     col2im(dpatches_.data(), batch, geometry_of(spec_, input_shape_), dx_.data());
   }
@@ -189,9 +210,18 @@ const Matrix& ActivationLayer::backward(const Matrix& x, const Matrix& dy) {
   if (!input_grad_needed_) return dx_;
   dx_.resize(dy.rows(), dy.cols());
   switch (spec_.kind) {
-    case LayerKind::ReLU:
-      dx_.array() = (x.array() > 0.0f).select(dy.array(), 0.0f);
+    case LayerKind::ReLU: {
+      // Both loads unconditional, so the compiler selects instead of branching (Eigen's
+      // select() branches in WebAssembly: a misprediction per sign change).
+      const float* in = x.data();
+      const float* grad = dy.data();
+      float* out = dx_.data();
+      for (Eigen::Index i = 0; i < dx_.size(); ++i) {
+        const float g = grad[i];
+        out[i] = in[i] > 0.0f ? g : 0.0f;
+      }
       break;
+    }
     case LayerKind::Sigmoid:
       dx_.array() = dy.array() * y_.array() * (1.0f - y_.array());
       break;

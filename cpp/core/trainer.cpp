@@ -143,9 +143,16 @@ void Trainer::update(float lr) {
     g += decay * mask * w;
   }
   if (config_.optimizer == OptimizerKind::Sgd) {
-    Array v(velocity_.data(), n);
-    v = config_.momentum * v - lr * g;
-    w += v;
+    // One pass (two Eigen assignments would be two passes over 3 arrays of the whole network).
+    float* weight = net_.params();
+    float* velocity = velocity_.data();
+    const float* grad = net_.grads();
+    const float momentum = config_.momentum;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const float v = momentum * velocity[i] - lr * grad[i];
+      velocity[i] = v;
+      weight[i] += v;
+    }
   } else {
     Array m(adam_m_.data(), n), v(adam_v_.data(), n);
     ++adam_t_;

@@ -1,0 +1,39 @@
+// The matrix products of the layers, column-major, in the three transpose cases they use:
+//   gemm_nn: C (m x n) = A (m x k)   * B (k x n)     forward:        y = W x
+//   gemm_nt: C (m x n) = A (m x k)   * B^T, B: n x k  weight grads:  dW = dy x^T
+//   gemm_tn: C (m x n) = A^T * B,  A: k x m, B: k x n input grads:   dx = W^T dy
+// C is overwritten; lda/ldb/ldc are the column strides (leading dimensions) in floats, and C
+// must not overlap A or B.
+//
+// Natively these are Eigen's products. Eigen 3.4 has no WebAssembly SIMD backend, so when
+// compiled with -msimd128 they are register-blocked wasm_simd128 kernels (gemm.cpp), which
+// also skip the zeros of sparse inputs (drawings are ~80% background) exactly. Each
+// fast path has a plain-loop reference next to it, which the tests hold it to: natively in
+// ctest, and in the WebAssembly build through gemm_self_test (exposed to JS by the bindings).
+#pragma once
+
+namespace digitpad {
+
+void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc);
+void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc);
+void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
+             int ldc);
+
+// The most naive implementations (llm.c style): the definition of each product.
+void gemm_nn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                       float* c, int ldc);
+void gemm_nt_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                       float* c, int ldc);
+void gemm_tn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
+                       float* c, int ldc);
+
+// Runs gemm_nn/nt/tn against the references over many shapes (every m, n in 1..17 with a few
+// depths, the edges 63, 65, 129 of the register blocks, the network's own shapes, padded
+// leading dimensions, and inputs that are mostly zeros) and returns the largest error relative
+// to the magnitude of the terms summed, max |c - c_ref| / (sum_p |a_ip b_pj| + tiny). About
+// 1e-7 when the kernels are right; a wrong index gives errors near 1.
+double gemm_self_test();
+
+}  // namespace digitpad

@@ -63,6 +63,14 @@ try {
     tfjsWasmFiles: [...new Set(server.requests.filter((p) => p.endsWith('.wasm') && p.includes('tfjs-backend-wasm')).map((p) => path.basename(p)))],
     chromium: browser.version(),
   };
+  // The spec translation must give TF.js the very network digitpad trains: same parameter count.
+  for (const key of ['mlpTraining', 'cnnTraining']) {
+    const { digitpadWorker, ...others } = peers[key];
+    for (const [name, run] of Object.entries(others)) {
+      if (run?.parameters !== undefined && run.parameters !== digitpadWorker.parameters)
+        throw new Error(`${key}: ${name} has ${run.parameters} parameters, digitpad ${digitpadWorker.parameters}: the TF.js network differs`);
+    }
+  }
   saveResults('peers', peers);
 } finally {
   await browser.close();

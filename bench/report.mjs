@@ -13,8 +13,9 @@ const get = (f) => {
     return undefined;
   }
 };
-const int = (v) => (v === undefined ? '—' : Math.round(v).toLocaleString('en-US'));
+const int = (v) => (v === undefined ? '—' : v < 10 ? v.toPrecision(2) : Math.round(v).toLocaleString('en-US'));
 const us = (v) => (v === undefined ? '—' : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+const epochs = (run) => (run ? `${run.epochs} epoch${run.epochs === 1 ? '' : 's'}` : '');
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
 const x = (v) => (v === undefined ? '—' : `${v.toFixed(2)}x`);
 
@@ -23,15 +24,15 @@ const section = (title) => rows.push([`**${title}**`, '', '']);
 const row = (what, value, note = '') => rows.push([what, value, note]);
 
 const tf = r.peers?.mlpTraining?.tfjsWasm ?? {};
-const tfWasm = `TF.js ${tf.tfjsVersion ?? '?'} wasm (${(r.peers?.tfjsWasmFiles ?? []).join(', ') || '?'}, SIMD ${tf.wasmSimd ? 'on' : 'off'}, threads ${tf.wasmThreads ? 'on' : 'off'})`;
+const tfWasm = `TF.js ${tf.tfjsVersion ?? '?'} wasm (getBackend() = ${tf.backend ?? '?'}, ${(r.peers?.tfjsWasmFiles ?? []).join(', ') || '?'}, SIMD ${tf.wasmSimd ? 'on' : 'off'}, threads ${tf.wasmThreads ? 'on' : 'off'})`;
 
 function training(title, key, config) {
   const t = r[key] ?? {};
   const p = r.peers?.[key] ?? {};
-  section(`${title}: training, samples/s (${int(config?.images)} images, batch ${config?.batch ?? '?'}, SGD momentum ${config?.momentum ?? '?'}, one thread)`);
-  row('digitpad native (-march=native)', int(t.native?.samplesPerSecond), t.native ? `${t.native.epochs} epochs` : '');
-  row('digitpad native (-msse4.2)', int(t.nativeSse?.samplesPerSecond), t.nativeSse ? `${t.nativeSse.epochs} epochs` : '');
-  row('digitpad WASM, Node', int(t.wasmNode?.samplesPerSecond), t.wasmNode ? `${t.wasmNode.epochs} epochs` : '');
+  section(`${title}: training, samples/s (${int(config?.images)} images${config?.maxSeconds ? ` (at most ${config.maxSeconds} s in Chromium)` : ''}, batch ${config?.batch ?? '?'}, SGD momentum ${config?.momentum ?? '?'}, one thread)`);
+  row('digitpad native (-march=native)', int(t.native?.samplesPerSecond), epochs(t.native));
+  row('digitpad native (-msse4.2)', int(t.nativeSse?.samplesPerSecond), epochs(t.nativeSse));
+  row('digitpad WASM, Node', int(t.wasmNode?.samplesPerSecond), epochs(t.wasmNode));
   row('digitpad WASM, Chromium worker', int(p.digitpadWorker?.samplesPerSecond), p.digitpadWorker ? `${int(p.digitpadWorker.samples)} samples, loss ${p.digitpadWorker.loss.toFixed(3)}` : '');
   const peer = (label, run) => {
     if (run?.error) row(label, 'cannot train', run.error);

@@ -1,6 +1,6 @@
 // digitpad's side of the peer benchmark, in a module worker as the page's training runs:
 // { type: 'train', spec, images, labels, epochs, batch, learningRate, momentum, maxSeconds }
-//   -> { samples, seconds, samplesPerSecond, loss }
+//   -> { samples, seconds, samplesPerSecond, loss, parameters }
 // { type: 'latency', spec | modelUrl, digit } -> { medianUs, p95Us, ... } for Model.predict
 import { loadDigitpad } from '../../web/digitpad.js';
 import { timeCalls, timeTraining } from './timing.js';
@@ -29,7 +29,7 @@ async function train(job) {
       done = progress.samples;
       return samples;
     }, { ...job, images: job.labels.length });
-    return { ...timed, loss: progress.loss };
+    return { ...timed, loss: progress.loss, parameters: trainer.info.parameters };
   } finally {
     trainer.dispose();
   }

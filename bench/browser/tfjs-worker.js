@@ -63,10 +63,11 @@ function train(tf, job) {
   // Warm-up on 8 samples (kernels, weight init): a full CNN batch takes a minute on 'cpu'.
   tf.tidy(() => optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys.slice(0, 8), model.apply(xs.slice(0, 8), { training: true }))));
   const timed = timeTraining(step, { ...job, images: count });
+  const parameters = model.countParams();
   tf.dispose([xs, ys]);
   model.dispose();
   optimizer.dispose();
-  return { ...timed, loss };
+  return { ...timed, loss, parameters };
 }
 
 function latency(tf, job) {

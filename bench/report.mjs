@@ -29,7 +29,7 @@ const tfWasm = `TF.js ${tf.tfjsVersion ?? '?'} wasm (getBackend() = ${tf.backend
 function training(title, key, config) {
   const t = r[key] ?? {};
   const p = r.peers?.[key] ?? {};
-  section(`${title}: training, samples/s (${int(config?.images)} images${config?.maxSeconds ? ` (at most ${config.maxSeconds} s in Chromium)` : ''}, batch ${config?.batch ?? '?'}, SGD momentum ${config?.momentum ?? '?'}, one thread)`);
+  section(`${title}: training, samples/s (${int(config?.images)} images${config?.maxSeconds ? `; in Chromium, stop at the first batch end after ${config.maxSeconds} s` : ''}, batch ${config?.batch ?? '?'}, SGD momentum ${config?.momentum ?? '?'}, one thread)`);
   row('digitpad native (-march=native)', int(t.native?.samplesPerSecond), epochs(t.native));
   row('digitpad native (-msse4.2)', int(t.nativeSse?.samplesPerSecond), epochs(t.nativeSse));
   row('digitpad WASM, Node', int(t.wasmNode?.samplesPerSecond), epochs(t.wasmNode));

@@ -23,8 +23,9 @@ export function timeCalls(call, { minGroupMs = 5, budgetMs = 4000, maxSamples = 
   return { medianUs: us[us.length >> 1], p95Us: us[Math.min(us.length - 1, Math.floor(us.length * 0.95))], samples, callsPerSample: perGroup };
 }
 
-// Trains batch by batch until `epochs` are done or `maxSeconds` have passed (a CNN batch can
-// take a minute in TF.js's cpu backend); step(1) trains one batch and returns its samples.
+// Trains batch by batch until `epochs` are done or, at a batch end, `maxSeconds` have passed
+// (a CNN batch can take a minute in TF.js's cpu backend); step(1) trains one batch and returns
+// its samples.
 export function timeTraining(step, { epochs, images, maxSeconds }) {
   const total = epochs * images;
   let samples = 0;

@@ -3,15 +3,19 @@
 // lasting at least minGroupMs and divides: medians and p95s are of per-call group means.
 export function timeCalls(call, { minGroupMs = 5, budgetMs = 4000, maxSamples = 200 } = {}) {
   for (let i = 0; i < 20; i++) call();  // warm-up: JIT, buffers, kernels
-  let perGroup = 1;
-  let groupMs = 0;
-  for (;;) {
+  // Group size from the mean time of a run of calls lasting 50 ms or more: searching directly for
+  // a 5 ms group stops early when one group is slowed by another process, leaving groups too
+  // short for the clock; a slow 50 ms run only makes the groups longer.
+  let calls = 1;
+  let runMs = 0;
+  for (; runMs < 50; calls *= 2) {
     const start = performance.now();
-    for (let i = 0; i < perGroup; i++) call();
-    groupMs = performance.now() - start;
-    if (groupMs >= minGroupMs) break;
-    perGroup *= 2;
+    for (let i = 0; i < calls; i++) call();
+    runMs = performance.now() - start;
   }
+  const perCallMs = runMs / (calls / 2);
+  const perGroup = Math.max(1, Math.ceil(minGroupMs / perCallMs));
+  const groupMs = perGroup * perCallMs;
   const samples = Math.max(20, Math.min(maxSamples, Math.floor(budgetMs / groupMs)));
   const us = [];
   for (let s = 0; s < samples; s++) {

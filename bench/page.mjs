@@ -5,12 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
 import { DIST, serveSite } from '../tests/e2e/static-server.js';
+import { saveResults } from './config.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS = path.join(ROOT, 'bench/results.json');
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 const site = await serveSite();
@@ -19,6 +17,7 @@ try {
   // First load, five times: requests made and time to ready.
   const readyMs = [];
   let firstLoad = [];
+  let wallClockToReadyMs;
   // Service workers blocked: this is what the page needs before it is usable. (Once ready it
   // registers its service worker, which caches the same files in the background.)
   for (let run = 0; run < 5; run++) {
@@ -30,7 +29,7 @@ try {
     await page.waitForSelector('body[data-ready=true]');
     readyMs.push(await page.evaluate(() => performance.now()));  // since navigation start
     firstLoad = site.requests.slice(before);
-    if (run === 0) console.log(`(wall clock to ready on the first run: ${Date.now() - start} ms)`);
+    if (run === 0) wallClockToReadyMs = Date.now() - start;
     await context.close();
   }
   const files = firstLoad.map((p) => path.join(DIST, decodeURIComponent(p.replace(/^\/digitpad\//, '')) || 'index.html'))
@@ -54,19 +53,13 @@ try {
     firstLoadGzipBytes: totalGzip,
     firstLoadFiles: transfer,
     navigationToReadyMsMedian: median(readyMs),
+    wallClockToReadyMsFirstRun: wallClockToReadyMs,
     drawToPredictionMsMedian: median(latencies),
     drawToPredictionMsMax: Math.max(...latencies),
     preprocessAndPredictMs: recognitionMs,
   };
-  const results = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
-  results.page = figures;
-  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-  console.log('| page figure (Chromium, localhost) | value |');
-  console.log('|---|---|');
-  for (const t of transfer) console.log(`| ${t.file} | ${(t.gzipBytes / 1024).toFixed(1)} KB gzip (${(t.bytes / 1024).toFixed(1)} KB) |`);
-  console.log(`| first load, total | ${(totalGzip / 1024).toFixed(1)} KB gzip |`);
-  console.log(`| navigation to first possible prediction (median of 5) | ${figures.navigationToReadyMsMedian.toFixed(0)} ms |`);
-  console.log(`| draw to prediction (median of ${latencies.length}, max) | ${figures.drawToPredictionMsMedian.toFixed(1)} ms, ${figures.drawToPredictionMsMax.toFixed(1)} ms |`);
+  saveResults('page', figures);
+  process.stderr.write(`page: ${(totalGzip / 1024).toFixed(1)} KB gzip, ready in ${figures.navigationToReadyMsMedian.toFixed(0)} ms\n`);
 } finally {
   await browser.close();
   await site.close();

@@ -1,16 +1,12 @@
 // In-browser training figures, in Debian's Chromium against the built site: samples/s in the
 // training worker and the time of one epoch on the default subset (10,000 images) for the
 // 784-128-64-10 MLP (batch 64, SGD) and the default CNN (its shipped recipe, batch 64), and
-// the pad's draw-to-prediction latency while the CNN trains. Merges into bench/results.json.
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// the pad's draw-to-prediction latency while the CNN trains. Merges `browserTraining` into
+// bench/results.json; bench/report.mjs prints the table.
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
 import { serveSite } from '../tests/e2e/static-server.js';
+import { DEFAULT_MODEL, saveResults } from './config.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RESULTS = path.join(ROOT, 'bench/results.json');
-const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
 
 const site = await serveSite();
 const browser = await launchChromium();
@@ -44,21 +40,15 @@ try {
   }
 
   const mlp = await trainOneEpoch('quick-mlp', { batch: 64 });
-  const cnn = await trainOneEpoch(`shipped-${manifest.default}`, { batch: 64, duringRun: padLatencies });
+  const cnn = await trainOneEpoch(`shipped-${DEFAULT_MODEL.id}`, { batch: 64, duringRun: padLatencies });
   const latencies = cnn.during.sort((a, b) => a - b);
   const figures = {
     mlp: { spec: '784-128-64-10', batch: 64, ...mlp, during: undefined },
-    cnn: { model: manifest.default, batch: 64, ...cnn, during: undefined },
+    cnn: { model: DEFAULT_MODEL.id, batch: 64, ...cnn, during: undefined },
     padLatencyWhileTrainingMs: { median: latencies[latencies.length >> 1], max: latencies.at(-1), samples: latencies.length },
   };
-  const results = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {};
-  results.browserTraining = figures;
-  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-  console.log('| in-browser training (Chromium worker, default subset) | samples/s | one epoch |');
-  console.log('|---|---|---|');
-  console.log(`| 784-128-64-10 MLP, batch 64, SGD | ${Math.round(mlp.samplesPerSecond)} | ${mlp.seconds.toFixed(1)} s |`);
-  console.log(`| default CNN (${manifest.default}), batch 64, its recipe | ${Math.round(cnn.samplesPerSecond)} | ${cnn.seconds.toFixed(1)} s |`);
-  console.log(`pad draw-to-prediction while the CNN trains: median ${figures.padLatencyWhileTrainingMs.median.toFixed(1)} ms, max ${figures.padLatencyWhileTrainingMs.max.toFixed(1)} ms (${latencies.length} drawings)`);
+  saveResults('browserTraining', figures);
+  process.stderr.write(`worker-training: MLP ${Math.round(mlp.samplesPerSecond)} samples/s, CNN ${Math.round(cnn.samplesPerSecond)} samples/s\n`);
 } finally {
   await browser.close();
   await site.close();

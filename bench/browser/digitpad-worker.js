@@ -1,0 +1,65 @@
+// digitpad's side of the peer benchmark, in a module worker as the page's training runs:
+// { type: 'train', spec, images, labels, epochs, batch, learningRate, momentum, maxSeconds }
+//   -> { samples, seconds, samplesPerSecond, loss, parameters }
+// { type: 'latency', spec | modelUrl, digit } -> { medianUs, p95Us, ... } for Model.predict
+import { loadDigitpad } from '../../web/digitpad.js';
+import { timeCalls, timeTraining } from './timing.js';
+
+const digitpad = loadDigitpad();  // the .wasm is found next to web/wasm/digitpad.mjs
+
+async function train(job) {
+  const dp = await digitpad;
+  const settings = { epochs: job.epochs, batchSize: job.batch, learningRate: job.learningRate, momentum: job.momentum };
+  // Warm-up on a throwaway trainer: the first batches pay for memory growth.
+  const warm = dp.createTrainer(job.spec, settings);
+  try {
+    warm.setData(job.images.subarray(0, 2 * job.batch * 784), job.labels.subarray(0, 2 * job.batch));
+    warm.run(2);
+  } finally {
+    warm.dispose();
+  }
+  const trainer = dp.createTrainer(job.spec, settings);
+  try {
+    trainer.setData(job.images, job.labels);
+    let done = 0;
+    let progress;
+    const timed = timeTraining((batches) => {
+      progress = trainer.run(batches);
+      const samples = progress.samples - done;
+      done = progress.samples;
+      return samples;
+    }, { ...job, images: job.labels.length });
+    return { ...timed, loss: progress.loss, parameters: trainer.info.parameters };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+async function latency(job) {
+  const dp = await digitpad;
+  let bytes;
+  if (job.modelUrl) {
+    bytes = new Uint8Array(await (await fetch(job.modelUrl)).arrayBuffer());
+  } else {
+    const fresh = dp.createTrainer(job.spec);  // freshly initialised weights: same time as trained ones
+    try {
+      bytes = fresh.exportModel();
+    } finally {
+      fresh.dispose();
+    }
+  }
+  const model = dp.loadModel(bytes);
+  try {
+    return { architecture: model.info.architecture, ...timeCalls(() => model.predict(job.digit)) };
+  } finally {
+    model.dispose();
+  }
+}
+
+self.onmessage = async ({ data: job }) => {
+  try {
+    self.postMessage(await (job.type === 'train' ? train(job) : latency(job)));
+  } catch (e) {
+    self.postMessage({ error: String(e?.stack ?? e) });
+  }
+};

@@ -1,0 +1,40 @@
+// Per-call time of a fast function in a page or worker. performance.now() is coarsened (to
+// 100 us in a page that is not cross-origin isolated), so each sample times a group of calls
+// lasting at least minGroupMs and divides: medians and p95s are of per-call group means.
+export function timeCalls(call, { minGroupMs = 5, budgetMs = 4000, maxSamples = 200 } = {}) {
+  for (let i = 0; i < 20; i++) call();  // warm-up: JIT, buffers, kernels
+  // Group size from the mean time of a run of calls lasting 50 ms or more: searching directly for
+  // a 5 ms group stops early when one group is slowed by another process, leaving groups too
+  // short for the clock; a slow 50 ms run only makes the groups longer.
+  let calls = 1;
+  let runMs = 0;
+  for (; runMs < 50; calls *= 2) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) call();
+    runMs = performance.now() - start;
+  }
+  const perCallMs = runMs / (calls / 2);
+  const perGroup = Math.max(1, Math.ceil(minGroupMs / perCallMs));
+  const groupMs = perGroup * perCallMs;
+  const samples = Math.max(20, Math.min(maxSamples, Math.floor(budgetMs / groupMs)));
+  const us = [];
+  for (let s = 0; s < samples; s++) {
+    const start = performance.now();
+    for (let i = 0; i < perGroup; i++) call();
+    us.push(((performance.now() - start) * 1000) / perGroup);
+  }
+  us.sort((a, b) => a - b);
+  return { medianUs: us[us.length >> 1], p95Us: us[Math.min(us.length - 1, Math.floor(us.length * 0.95))], samples, callsPerSample: perGroup };
+}
+
+// Trains batch by batch until `epochs` are done or, at a batch end, `maxSeconds` have passed
+// (a CNN batch can take a minute in TF.js's cpu backend); step(1) trains one batch and returns
+// its samples.
+export function timeTraining(step, { epochs, images, maxSeconds }) {
+  const total = epochs * images;
+  let samples = 0;
+  const start = performance.now();
+  while (samples < total && performance.now() - start < maxSeconds * 1000) samples += step(1);
+  const seconds = (performance.now() - start) / 1000;
+  return { samples, seconds, samplesPerSecond: samples / seconds };
+}

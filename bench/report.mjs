@@ -1,0 +1,97 @@
+// Prints the benchmark's one table and its targets from bench/results.json (written by
+// train-speed.mjs, latency-native.mjs, peers.mjs, page.mjs and worker-training.mjs in one run).
+// Ratios are speed ratios (higher = digitpad faster), each from figures of the same run.
+import fs from 'node:fs';
+import { RESULTS } from './config.mjs';
+
+const r = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
+const get = (f) => {
+  try {
+    const v = f();
+    return Number.isFinite(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const int = (v) => (v === undefined ? '—' : v < 10 ? v.toPrecision(2) : Math.round(v).toLocaleString('en-US'));
+const us = (v) => (v === undefined ? '—' : v < 100 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US'));
+const epochs = (run) => (run ? `${run.epochs} epoch${run.epochs === 1 ? '' : 's'}` : '');
+const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
+const x = (v) => (v === undefined ? '—' : `${v.toFixed(2)}x`);
+
+const rows = [];
+const section = (title) => rows.push([`**${title}**`, '', '']);
+const row = (what, value, note = '') => rows.push([what, value, note]);
+
+const tf = r.peers?.mlpTraining?.tfjsWasm ?? {};
+const tfWasm = `TF.js ${tf.tfjsVersion ?? '?'} wasm (getBackend() = ${tf.backend ?? '?'}, ${(r.peers?.tfjsWasmFiles ?? []).join(', ') || '?'}, SIMD ${tf.wasmSimd ? 'on' : 'off'}, threads ${tf.wasmThreads ? 'on' : 'off'})`;
+
+function training(title, key, config) {
+  const t = r[key] ?? {};
+  const p = r.peers?.[key] ?? {};
+  section(`${title}: training, samples/s (${int(config?.images)} images${config?.maxSeconds ? `; in Chromium, stop at the first batch end after ${config.maxSeconds} s` : ''}, batch ${config?.batch ?? '?'}, SGD momentum ${config?.momentum ?? '?'}, one thread)`);
+  row('digitpad native (-march=native)', int(t.native?.samplesPerSecond), epochs(t.native));
+  row('digitpad native (-msse4.2)', int(t.nativeSse?.samplesPerSecond), epochs(t.nativeSse));
+  row('digitpad WASM, Node', int(t.wasmNode?.samplesPerSecond), epochs(t.wasmNode));
+  row('digitpad WASM, Chromium worker', int(p.digitpadWorker?.samplesPerSecond), p.digitpadWorker ? `${int(p.digitpadWorker.samples)} samples, loss ${p.digitpadWorker.loss.toFixed(3)}` : '');
+  const peer = (label, run) => {
+    if (run?.error) row(label, 'cannot train', run.error);
+    else row(label, int(run?.samplesPerSecond), run ? `${int(run.samples)} samples, loss ${run.loss.toFixed(3)}` : '');
+  };
+  peer(`${tfWasm}, Chromium worker`, p.tfjsWasm);
+  if (p.tfjsCpu) peer('TF.js cpu, Chromium worker', p.tfjsCpu);
+  const dp = get(() => p.digitpadWorker.samplesPerSecond);
+  row('ratio digitpad WASM (Chromium) / TF.js wasm', x(ratio(dp, get(() => p.tfjsWasm.samplesPerSecond))));
+  if (p.tfjsCpu) row('ratio digitpad WASM (Chromium) / TF.js cpu', x(ratio(dp, get(() => p.tfjsCpu.samplesPerSecond))));
+  row('ratio digitpad WASM (Chromium) / native sse4.2', x(ratio(dp, get(() => t.nativeSse.samplesPerSecond))),
+      `Node: ${x(ratio(get(() => t.wasmNode.samplesPerSecond), get(() => t.nativeSse.samplesPerSecond)))}`);
+}
+
+function latency(title, key) {
+  const n = r.nativeLatency?.[key] ?? {};
+  const p = r.peers?.latency?.[key] ?? {};
+  const fmt = (l) => (l ? `${us(l.medianUs)} / ${us(l.p95Us)}` : '—');
+  const group = (l) => (l ? `p95 of ${l.samples} means of ${l.callsPerSample} calls` : '');
+  section(`${title}: one-digit inference, median / p95 us (probabilities out)`);
+  row('digitpad native (-march=native)', fmt(n.native), n.native ? `${n.native.repeat} single calls` : '');
+  row('digitpad native (-msse4.2)', fmt(n.nativeSse));
+  row('digitpad WASM, Chromium worker (Model.predict)', fmt(p.digitpadWorker), group(p.digitpadWorker));
+  row(`TF.js wasm, Chromium worker (predict + softmax + dataSync)`, fmt(p.tfjsWasm), group(p.tfjsWasm));
+  row('ratio TF.js wasm / digitpad WASM (median)', x(ratio(get(() => p.tfjsWasm.medianUs), get(() => p.digitpadWorker.medianUs))));
+}
+
+training('784-128-64-10 ReLU MLP', 'mlpTraining', r.mlpTraining ?? r.peers?.mlpTraining);
+training(`default CNN (${r.cnnTraining?.model ?? '?'})`, 'cnnTraining', r.cnnTraining ?? r.peers?.cnnTraining);
+latency('784-128-64-10 MLP (fresh weights)', 'mlp');
+latency(`default CNN (${r.nativeLatency?.cnn?.model ?? '?'}, its model file)`, 'cnn');
+
+const page = r.page ?? {};
+const bt = r.browserTraining ?? {};
+section('page (built site, Chromium, localhost)');
+row('first-load transfer', page.firstLoadGzipBytes ? `${(page.firstLoadGzipBytes / 1024).toFixed(1)} KB gzip` : '—', page.firstLoadFiles ? `${page.firstLoadFiles.length} files` : '');
+row('navigation to first possible prediction', page.navigationToReadyMsMedian !== undefined ? `${Math.round(page.navigationToReadyMsMedian)} ms` : '—', 'median of 5');
+row('draw to prediction', page.drawToPredictionMsMedian !== undefined ? `${page.drawToPredictionMsMedian.toFixed(1)} ms` : '—', page.drawToPredictionMsMax !== undefined ? `max ${page.drawToPredictionMsMax.toFixed(1)} ms` : '');
+row("MLP training in the page's worker", bt.mlp ? `${int(bt.mlp.samplesPerSecond)} samples/s` : '—', bt.mlp ? `one epoch ${bt.mlp.seconds.toFixed(1)} s` : '');
+row("default CNN training in the page's worker (its recipe)", bt.cnn ? `${int(bt.cnn.samplesPerSecond)} samples/s` : '—', bt.cnn ? `one epoch ${bt.cnn.seconds.toFixed(1)} s` : '');
+row('draw to prediction while the CNN trains', bt.padLatencyWhileTrainingMs ? `${bt.padLatencyWhileTrainingMs.median.toFixed(1)} ms` : '—', bt.padLatencyWhileTrainingMs ? `max ${bt.padLatencyWhileTrainingMs.max.toFixed(1)} ms` : '');
+
+console.log(`digitpad bench, ${r.date ?? '?'}: ${r.machine ?? '?'}; Chromium ${r.peers?.chromium ?? '?'}`);
+console.log('| figure | value | note |');
+console.log('|---|---|---|');
+for (const cells of rows) console.log(`| ${cells.join(' | ')} |`);
+
+// The goals of issue 7. A figure that is missing counts as not met.
+const mlpDp = get(() => r.peers.mlpTraining.digitpadWorker.samplesPerSecond);
+const targets = [
+  ['MLP training: digitpad WASM >= 8x TF.js wasm', ratio(mlpDp, get(() => r.peers.mlpTraining.tfjsWasm.samplesPerSecond)), (v) => v >= 8, x],
+  ['MLP training: digitpad WASM >= 0.8x native sse4.2', ratio(mlpDp, get(() => r.mlpTraining.nativeSse.samplesPerSecond)), (v) => v >= 0.8, x],
+  ['CNN training: digitpad WASM >= 0.8x native sse4.2', ratio(get(() => r.peers.cnnTraining.digitpadWorker.samplesPerSecond), get(() => r.cnnTraining.nativeSse.samplesPerSecond)), (v) => v >= 0.8, x],
+  ['MLP inference in Chromium < 15 us (median)', get(() => r.peers.latency.mlp.digitpadWorker.medianUs), (v) => v < 15, (v) => `${us(v)} us`],
+  ['default CNN inference in Chromium < 300 us (median)', get(() => r.peers.latency.cnn.digitpadWorker.medianUs), (v) => v < 300, (v) => `${us(v)} us`],
+  ['first prediction possible within 500 ms of navigation', page.navigationToReadyMsMedian, (v) => v <= 500, (v) => `${Math.round(v)} ms`],
+  ['first-load transfer <= 500 KB gzip (KB = 1024 bytes)', page.firstLoadGzipBytes, (v) => v <= 500 * 1024, (v) => `${(v / 1024).toFixed(1)} KB`],
+];
+console.log('\ntargets:');
+for (const [what, value, met, show] of targets) {
+  console.log(`- ${what}: ${value === undefined ? 'not measured' : `${show(value)}, ${met(value) ? 'met' : 'NOT MET'}`}`);
+}

@@ -27,7 +27,9 @@ try {
     const start = Date.now();
     await page.goto(site.url);
     await page.waitForSelector('body[data-ready=true]');
-    readyMs.push(await page.evaluate(() => performance.now()));  // since navigation start
+    // The page's own mark (since navigation start), set when a model is loaded and the pad
+    // answers: reading performance.now() here would add Playwright's polling and round trip.
+    readyMs.push(await page.evaluate(() => performance.getEntriesByName('digitpad-ready')[0].startTime));
     firstLoad = site.requests.slice(before);
     if (run === 0) wallClockToReadyMs = Date.now() - start;
     await context.close();

@@ -248,6 +248,7 @@ async function start() {
       currentSeen: () => lastSeen,
     });
     document.body.dataset.ready = 'true';
+    performance.mark('digitpad-ready');  // the benchmark's "first possible prediction"
     // Only the built site has a service worker (the dev server rebuilds files on every change).
     if (import.meta.env.PROD) {
       registerServiceWorker({ status: $('offline-status'), updateBanner: $('update-banner'), updateButton: $('update-reload') });

@@ -16,6 +16,8 @@ beforeEach(() => {
 });
 
 const cnn = fs.readFileSync(path.join(ROOT, 'models/cnn.bin'));
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+const defaultName = manifest.models.find((m) => m.default).name;
 const BAD_MODELS = [
   ['empty.bin', Buffer.alloc(0), /model file is empty/],
   ['truncated.bin', cnn.subarray(0, 1000), /truncated/],
@@ -39,7 +41,7 @@ test('corrupt, truncated, empty, huge and wrong-kind model files', async () => {
   fs.writeFileSync(huge, Buffer.alloc(100 * 1024 * 1024));  // 100 MB of zeros
   for (const [name, bytes, message] of [...BAD_MODELS, ['huge.bin', huge, /wrong magic/]]) {
     await page.setInputFiles('#model-input', typeof bytes === 'string' ? bytes : { name, mimeType: 'application/octet-stream', buffer: bytes });
-    await waitForText(page, '#error', new RegExp(`${name.replace('.', '\\.')} is not a usable model: .*${message.source}.*Still using digitpad CNN`), 30_000);
+    await waitForText(page, '#error', new RegExp(`${name.replace('.', '\\.')} is not a usable model: .*${message.source}.*Still using ${defaultName}`), 30_000);
     expect(await state()).toEqual(before);
   }
 });

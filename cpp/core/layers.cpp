@@ -129,20 +129,27 @@ const Matrix& MaxPool2DLayer::forward(const Matrix& x, const ForwardContext&) {
   argmax_.resize(size_t(out.size()) * size_t(x.cols()));
   int* winner = argmax_.data();
   float* y = y_.data();
+  // Channels innermost and selects instead of branches: the c loops vectorise, and a max of
+  // unpredictable values no longer costs a mispredicted branch per comparison.
   for (Eigen::Index n = 0; n < x.cols(); ++n) {
     const float* image = x.data() + n * in.size();
     for (int oy = 0; oy < out.height; ++oy)
-      for (int ox = 0; ox < out.width; ++ox)
-        for (int c = 0; c < C; ++c, ++y, ++winner) {
-          int best = (oy * S * in.width + ox * S) * C + c;
-          for (int ky = 0; ky < K; ++ky)
-            for (int kx = 0; kx < K; ++kx) {
-              const int row = ((oy * S + ky) * in.width + ox * S + kx) * C + c;
-              if (image[row] > image[best]) best = row;
-            }
-          *winner = best;
-          *y = image[best];
+      for (int ox = 0; ox < out.width; ++ox, y += C, winner += C) {
+        const int first = (oy * S * in.width + ox * S) * C;
+        for (int c = 0; c < C; ++c) {
+          y[c] = image[first + c];
+          winner[c] = first + c;
         }
+        for (int ky = 0; ky < K; ++ky)
+          for (int kx = 0; kx < K; ++kx) {
+            const int row = ((oy * S + ky) * in.width + ox * S + kx) * C;
+            for (int c = 0; c < C; ++c) {
+              const bool larger = image[row + c] > y[c];  // strict: the first maximum wins
+              y[c] = larger ? image[row + c] : y[c];
+              winner[c] = larger ? row + c : winner[c];
+            }
+          }
+      }
   }
   return y_;
 }

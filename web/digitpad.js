@@ -11,6 +11,7 @@
 //   seen.hasDigit ? model.predict(seen.image) : 'draw a digit'  // seen.image: what the net sees
 //
 //   const trainer = dp.createTrainer('784-128-64-10', { epochs: 2, batchSize: 64, ... });
+//                                                    // the keys: dp.trainOptionKeys(), plus name
 //   trainer.setData(pixelsU8, labelsU8);             // count*784 uint8 pixels, count labels
 //   trainer.run(50)                                  // { loss, accuracy, samples, epoch, batch, ... }
 //   trainer.evaluate(pixelsU8, labelsU8)             // { accuracy, n, loss, perClassAccuracy, confusion }
@@ -81,10 +82,14 @@ export class DigitTrainer extends Owned {
   exportModel() {
     return this.handle.exportModel();
   }
+  /** The network's info, and `options`: every training option as the trainer has it. */
   get info() {
     return this.handle.describe();
   }
 }
+
+// A trainer's settings are the training options' keys plus the model's name.
+const splitName = ({ name = '', ...options } = {}) => [options, name];
 
 /**
  * Instantiates the WebAssembly module. Options go to the Emscripten factory; in Node pass
@@ -95,9 +100,14 @@ export async function loadDigitpad(options = {}) {
   return {
     module,
     loadModel: (bytes) => new DigitModel(module.Model.fromBytes(bytes)),
-    createTrainer: (spec, settings = {}) => new DigitTrainer(module.Trainer.create(spec, settings)),
+    createTrainer: (spec, settings) => new DigitTrainer(module.Trainer.create(spec, ...splitName(settings))),
     /** A trainer that continues from a model file's weights (fine-tuning). */
-    trainerFromModel: (bytes, settings = {}) => new DigitTrainer(module.Trainer.fromModel(bytes, settings)),
+    trainerFromModel: (bytes, settings) => new DigitTrainer(module.Trainer.fromModel(bytes, ...splitName(settings))),
+    /**
+     * The training options, one entry per key: { name, flag, group, type ('integer', 'real',
+     * 'boolean', 'choice'), min, max, minExclusive, choices, default, adamDefault, description }.
+     */
+    trainOptionKeys: () => module.trainOptionKeys(),
     /** MNIST IDX files (uncompressed bytes) -> { count, rows, cols, pixels, labels }; throws if malformed. */
     parseIdx: (images, labels) => module.parseIdx(images, labels),
     /**

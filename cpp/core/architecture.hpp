@@ -45,6 +45,10 @@ enum class LossKind : uint32_t {
   MeanSquaredError = 1,     // the network's last layer gives outputs compared to one-hot targets
 };
 
+// How weights start: Xavier/Glorot (normal, variance 2/(fan_in+fan_out)) or He (2/fan_in).
+// Auto picks He for a layer followed by ReLU and Xavier otherwise.
+enum class Init { Auto, Xavier, He };
+
 struct LayerSpec {
   LayerKind kind = LayerKind::Dense;
   int units = 0;      // Dense: outputs; Conv2D: filters

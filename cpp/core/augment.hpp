@@ -9,14 +9,15 @@
 
 namespace digitpad {
 
+// The defaults and allowed ranges are in the training options' table (train_options.cpp).
 struct AugmentConfig {
-  float max_rotation_deg = 12.0f;  // uniform in [-max, max]
-  float min_scale = 0.9f;          // uniform in [min, max], both axes alike
-  float max_scale = 1.1f;
-  float max_shift_px = 2.0f;       // uniform in [-max, max] on each axis
-  float elastic_alpha = 34.0f;     // displacement scale, pixels (0 turns it off)
-  float elastic_sigma = 4.0f;      // smoothing of the displacement field, pixels
-  float elastic_probability = 0.5f;
+  float max_rotation_deg;  // uniform in [-max, max]
+  float min_scale;         // uniform in [min, max], both axes alike
+  float max_scale;
+  float max_shift_px;      // uniform in [-max, max] on each axis
+  float elastic_alpha;     // displacement scale, pixels (0 turns it off)
+  float elastic_sigma;     // smoothing of the displacement field, pixels
+  float elastic_probability;
 };
 
 // Reusable scratch buffers so the hot loop does not allocate.

@@ -2,7 +2,7 @@
 // reference (llm.c style) that tests hold the fast path to.
 #pragma once
 #include "architecture.hpp"
-#include "layers.hpp"
+#include "tensor.hpp"
 
 namespace digitpad {
 

@@ -35,8 +35,8 @@ void WeightedLayer::bind(float* params, float* grads) {
   new (&db_) VectorMap(grads + weight_count(), outputs_);
 }
 
-void WeightedLayer::init_normal(Rng& rng, InitScheme scheme, int64_t fan_in, int64_t fan_out) {
-  const float stddev = scheme == InitScheme::He ? std::sqrt(2.0f / float(fan_in))
+void WeightedLayer::init_normal(Rng& rng, Init scheme, int64_t fan_in, int64_t fan_out) {
+  const float stddev = scheme == Init::He ? std::sqrt(2.0f / float(fan_in))
                                                 : std::sqrt(2.0f / float(fan_in + fan_out));
   for (int64_t i = 0; i < weight_count(); ++i) w_.data()[i] = stddev * rng.normal();
   b_.setZero();
@@ -47,7 +47,7 @@ void WeightedLayer::init_normal(Rng& rng, InitScheme scheme, int64_t fan_in, int
 DenseLayer::DenseLayer(const LayerSpec& spec, Shape input)
     : WeightedLayer(spec, input, Shape{1, 1, spec.units}, spec.units, input.size()) {}
 
-void DenseLayer::init_params(Rng& rng, InitScheme scheme) { init_normal(rng, scheme, fan_in_, outputs_); }
+void DenseLayer::init_params(Rng& rng, Init scheme) { init_normal(rng, scheme, fan_in_, outputs_); }
 
 const Matrix& DenseLayer::forward(const Matrix& x, const ForwardContext&) {
   const auto batch = static_cast<int>(x.cols());
@@ -77,7 +77,7 @@ Conv2DLayer::Conv2DLayer(const LayerSpec& spec, Shape input)
     : WeightedLayer(spec, input, geometry_of(spec, input).output(), spec.units,
                     geometry_of(spec, input).patch()) {}
 
-void Conv2DLayer::init_params(Rng& rng, InitScheme scheme) {
+void Conv2DLayer::init_params(Rng& rng, Init scheme) {
   init_normal(rng, scheme, fan_in_, int64_t(spec_.kernel) * spec_.kernel * outputs_);
 }
 

@@ -6,27 +6,20 @@
 // Parameters are not owned by layers: the Network keeps all of them in one contiguous float
 // block and binds each layer to its slice (weights first, then biases).
 #pragma once
-#include <Eigen/Core>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "architecture.hpp"
 #include "rng.hpp"
+#include "tensor.hpp"
 
 namespace digitpad {
-
-using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>;  // column-major
-using Vector = Eigen::Matrix<float, Eigen::Dynamic, 1>;
-using MatrixMap = Eigen::Map<Matrix>;
-using VectorMap = Eigen::Map<Vector>;
 
 struct ForwardContext {
   bool training = false;  // dropout is active only while training
   Rng* rng = nullptr;     // dropout masks; required when training
 };
-
-enum class InitScheme { Xavier, He };
 
 class Layer {
  public:
@@ -44,7 +37,8 @@ class Layer {
   virtual int64_t param_count() const { return 0; }
   virtual int64_t weight_count() const { return 0; }
   virtual void bind(float* /*params*/, float* /*grads*/) {}
-  virtual void init_params(Rng& /*rng*/, InitScheme /*scheme*/) {}
+  // scheme is Xavier or He: the network resolves Init::Auto before it asks a layer.
+  virtual void init_params(Rng& /*rng*/, Init /*scheme*/) {}
 
   // x: in x batch -> out x batch. The returned reference stays valid until the next call.
   virtual const Matrix& forward(const Matrix& x, const ForwardContext& ctx) = 0;
@@ -76,7 +70,7 @@ class WeightedLayer : public Layer {
 
  protected:
   // Normal weights with the scheme's standard deviation, zero biases.
-  void init_normal(Rng& rng, InitScheme scheme, int64_t fan_in, int64_t fan_out);
+  void init_normal(Rng& rng, Init scheme, int64_t fan_in, int64_t fan_out);
 
   int outputs_, fan_in_;
   MatrixMap w_{nullptr, 0, 0}, dw_{nullptr, 0, 0};  // outputs x fan_in
@@ -87,7 +81,7 @@ class WeightedLayer : public Layer {
 class DenseLayer : public WeightedLayer {
  public:
   DenseLayer(const LayerSpec& spec, Shape input);
-  void init_params(Rng& rng, InitScheme scheme) override;
+  void init_params(Rng& rng, Init scheme) override;
   const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
   const Matrix& backward(const Matrix& x, const Matrix& dy) override;
 };
@@ -99,7 +93,7 @@ class DenseLayer : public WeightedLayer {
 class Conv2DLayer : public WeightedLayer {  // W: F x K*K*C
  public:
   Conv2DLayer(const LayerSpec& spec, Shape input);
-  void init_params(Rng& rng, InitScheme scheme) override;
+  void init_params(Rng& rng, Init scheme) override;
   const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
   const Matrix& backward(const Matrix& x, const Matrix& dy) override;
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "architecture.hpp"
-#include "layers.hpp"
+#include "tensor.hpp"
 
 namespace digitpad {
 

@@ -59,15 +59,15 @@ Network::Network(const Architecture& arch, std::string name)
   layer_inputs_.resize(layers_.size());
 }
 
-void Network::init_params(uint64_t seed, InitChoice choice) {
+void Network::init_params(uint64_t seed, Init choice) {
   Rng rng(seed);
   for (size_t i = 0; i < layers_.size(); ++i) {
-    InitScheme scheme = choice == InitChoice::He ? InitScheme::He : InitScheme::Xavier;
-    if (choice == InitChoice::Auto) {
+    Init scheme = choice == Init::He ? Init::He : Init::Xavier;
+    if (choice == Init::Auto) {
       // The activation that follows (skipping dropout/pool/flatten) decides.
       for (size_t j = i + 1; j < layers_.size(); ++j) {
         const LayerKind k = layers_[j]->spec().kind;
-        if (k == LayerKind::ReLU) scheme = InitScheme::He;
+        if (k == LayerKind::ReLU) scheme = Init::He;
         if (k == LayerKind::ReLU || k == LayerKind::Sigmoid || k == LayerKind::Tanh ||
             k == LayerKind::Dense || k == LayerKind::Conv2D)
           break;

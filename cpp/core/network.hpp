@@ -11,8 +11,6 @@
 
 namespace digitpad {
 
-enum class InitChoice { Auto, Xavier, He };  // Auto: He before ReLU, Xavier otherwise
-
 class Network {
  public:
   // Validates the architecture against its input shape (throws ConfigError) and allocates
@@ -39,7 +37,7 @@ class Network {
   // 1 for weights (L2 decay applies), 0 for biases: one entry per parameter.
   const std::vector<float>& decay_mask() const { return decay_mask_; }
 
-  void init_params(uint64_t seed, InitChoice choice = InitChoice::Auto);
+  void init_params(uint64_t seed, Init choice = Init::Auto);
 
   // x: input size x batch, values 0..1 -> last layer's outputs: 10 x batch (logits for the
   // cross-entropy loss). The reference is valid until the next forward.

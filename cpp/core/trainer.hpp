@@ -7,42 +7,19 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "augment.hpp"
 #include "dataset.hpp"
 #include "network.hpp"
+#include "optimizer.hpp"
+#include "train_options.hpp"
 
 namespace digitpad {
 
-enum class OptimizerKind { Sgd, Adam };
-enum class ScheduleKind { Constant, Step, Cosine };
-
-struct TrainConfig {
-  int epochs = 10;
-  int batch_size = 64;
-  OptimizerKind optimizer = OptimizerKind::Sgd;
-  float learning_rate = 0.01f;
-  float momentum = 0.9f;      // SGD only; 0 is plain SGD
-  float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // Adam only
-  // L2 weight decay as in Nielsen's book: the loss gains lambda/(2n) * sum(w^2), n = training
-  // set size, biases excluded. lambda = 5.0 with n = 60,000 decays each weight by
-  // lr * 8.3e-5 a step.
-  float l2_lambda = 0.0f;
-  ScheduleKind schedule = ScheduleKind::Constant;
-  int step_epochs = 10;       // Step: multiply by step_gamma every step_epochs epochs
-  float step_gamma = 0.5f;
-  uint64_t seed = 1;          // shuffling, dropout and augmentation
-  bool augment = false;
-  AugmentConfig augmentation;
-};
-
-// Throws ConfigError for settings that cannot work (batch 0, learning rate 1e6, ...).
-void validate_train_config(const TrainConfig& config);
-
-// Learning rate at a point of training (epoch_progress counts epochs, fractional).
-float scheduled_learning_rate(const TrainConfig& config, double epoch_progress);
-
-OptimizerKind parse_optimizer(const std::string& name);    // "sgd" | "adam"
-void parse_schedule(const std::string& text, TrainConfig& config);  // "constant" | "step:N:G" | "cosine"
+// A freshly initialised network for a training run: the spec with the options' loss, its
+// weights drawn with the options' init and seed (throws ConfigError).
+Network new_network(const std::string& spec, const TrainOptions& options, std::string name = "");
 
 struct ChunkResult {
   double loss = 0;          // mean training loss over the current epoch so far
@@ -59,12 +36,13 @@ class Trainer {
  public:
   // The network is trained in place; it and the data must outlive the trainer. Throws
   // ConfigError if the settings are invalid or the data do not fit the network.
-  Trainer(Network& network, const Dataset& data, const TrainConfig& config);
+  Trainer(Network& network, const Dataset& data, const TrainOptions& options);
 
   // Trains up to max_batches batches, stopping early at the end of an epoch. Throws
   // TrainingError if the loss becomes NaN or infinite (the update is not applied).
   ChunkResult run(int max_batches);
-  bool done() const { return epoch_ >= config_.epochs; }
+  bool done() const { return epoch_ >= options_.epochs; }
+  const TrainOptions& options() const { return options_; }
 
  private:
   void load_batch(int first, int size);
@@ -72,7 +50,8 @@ class Trainer {
 
   Network& net_;
   const Dataset& data_;
-  TrainConfig config_;
+  TrainOptions options_;
+  std::unique_ptr<Optimizer> optimizer_;
   Rng rng_;
   std::vector<uint32_t> order_;
   int batches_per_epoch_ = 0;
@@ -82,8 +61,6 @@ class Trainer {
   int64_t epoch_correct_ = 0, epoch_seen_ = 0;
   Matrix x_, dout_;
   std::vector<uint8_t> labels_;
-  std::vector<float> velocity_, adam_m_, adam_v_;
-  int64_t adam_t_ = 0;
   AugmentScratch scratch_;
 };
 
@@ -95,6 +72,8 @@ struct Evaluation {
 
   double accuracy() const { return n ? double(correct) / double(n) : 0.0; }
   double class_accuracy(int digit) const;  // recall of one digit; 0 when it never occurs
+  // {n, correct, accuracy, loss, perClassAccuracy, confusion}: the one serialisation, printed
+  // by `digitpad eval --json` and parsed by the bindings for JS.
   std::string to_json() const;
 };
 

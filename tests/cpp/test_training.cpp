@@ -31,7 +31,7 @@ std::vector<float> params_of(const Network& net) {
   return std::vector<float>(net.params(), net.params() + net.param_count());
 }
 
-ChunkResult train_all(Network& net, const Dataset& data, const TrainConfig& config) {
+ChunkResult train_all(Network& net, const Dataset& data, const TrainOptions& config) {
   Trainer trainer(net, data, config);
   ChunkResult r;
   while (!trainer.done()) r = trainer.run(7);
@@ -47,7 +47,7 @@ TEST(Training, SmallMlpLearnsRealMnist) {
   const Dataset test = mnist_test().head(1000);
   Network net(parse_architecture("784-64-10"));
   net.init_params(1);
-  TrainConfig config;
+  TrainOptions config;
   config.epochs = 10;
   config.batch_size = 32;
   config.learning_rate = 0.05f;
@@ -64,7 +64,7 @@ TEST(Training, SmallCnnLearnsRealMnistWithAdamAndAugmentation) {
   const Dataset test = mnist_test().head(1000);
   Network net(parse_architecture("conv:8x5,relu,maxpool:2,conv:16x5,relu,maxpool:2,flatten,dense:10"));
   net.init_params(1);
-  TrainConfig config;
+  TrainOptions config;
   config.epochs = 4;
   config.optimizer = OptimizerKind::Adam;
   config.learning_rate = 0.002f;
@@ -78,8 +78,9 @@ TEST(Training, SameSeedSameResultDifferentSeedDifferentResult) {
   auto run = [&](uint64_t seed) {
     Network net(parse_architecture("784-32-10,dropout:0.2"));  // dropout: randomness in forward too
     net.init_params(seed);
-    TrainConfig config;
+    TrainOptions config;
     config.epochs = 2;
+    config.learning_rate = 0.01f;
     config.seed = seed;
     config.augment = true;
     train_all(net, train, config);
@@ -93,8 +94,9 @@ TEST(Training, ChunksStopAtEpochEnds) {
   const Dataset train = mnist_train().head(100);
   Network net(parse_architecture("784-16-10"));
   net.init_params(1);
-  TrainConfig config;
+  TrainOptions config;
   config.epochs = 2;
+  config.learning_rate = 0.01f;
   config.batch_size = 30;  // 4 batches an epoch, the last one of 10 samples
   Trainer trainer(net, train, config);
   ChunkResult r = trainer.run(3);
@@ -118,7 +120,7 @@ TEST(Training, EveryOptimizerLowersTheLoss) {
                                    w == "mse" ? LossKind::MeanSquaredError
                                               : LossKind::SoftmaxCrossEntropy));
     net.init_params(1);
-    TrainConfig config;
+    TrainOptions config;
     config.epochs = 3;
     config.batch_size = 20;
     config.momentum = w == "sgd-momentum" ? 0.9f : 0.0f;
@@ -138,8 +140,9 @@ TEST(Training, L2DecayShrinksWeights) {
   auto weight_norm_after = [&](float lambda) {
     Network net(parse_architecture("784-32-10"));
     net.init_params(1);
-    TrainConfig config;
+    TrainOptions config;
     config.epochs = 3;
+    config.learning_rate = 0.01f;
     config.l2_lambda = lambda;
     train_all(net, train, config);
     return Eigen::Map<const Eigen::ArrayXf>(net.params(), 784 * 32).square().sum();
@@ -148,45 +151,46 @@ TEST(Training, L2DecayShrinksWeights) {
 }
 
 TEST(Training, LearningRateSchedules) {
-  TrainConfig c;
+  TrainOptions c;
   c.learning_rate = 0.1f;
   c.epochs = 10;
   EXPECT_FLOAT_EQ(scheduled_learning_rate(c, 7.5), 0.1f);
-  parse_schedule("step:3:0.5", c);
+  c.schedule = ScheduleKind::Step;
+  c.step_epochs = 3;
+  c.step_gamma = 0.5f;
   EXPECT_FLOAT_EQ(scheduled_learning_rate(c, 2.9), 0.1f);
   EXPECT_FLOAT_EQ(scheduled_learning_rate(c, 3.0), 0.05f);
   EXPECT_FLOAT_EQ(scheduled_learning_rate(c, 6.5), 0.025f);
-  parse_schedule("cosine", c);
+  c.schedule = ScheduleKind::Cosine;
   EXPECT_FLOAT_EQ(scheduled_learning_rate(c, 0), 0.1f);
   EXPECT_NEAR(scheduled_learning_rate(c, 5), 0.05f, 1e-6);
   EXPECT_NEAR(scheduled_learning_rate(c, 10), 0.0f, 1e-6);
-  EXPECT_THROW(parse_schedule("step:3", c), ConfigError);
-  EXPECT_THROW(parse_schedule("warmup", c), ConfigError);
 }
 
 TEST(Training, AbsurdSettingsAreRejectedClearly) {
   const Dataset train = mnist_train().head(10);
   Network net(parse_architecture("784-16-10"));
   auto error_for = [&](auto change) {
-    TrainConfig config;
+    TrainOptions config;
     change(config);
     return expect_throw_message([&] { Trainer t(net, train, config); });
   };
-  EXPECT_THAT(error_for([](TrainConfig& c) { c.learning_rate = 1e6f; }), HasSubstr("learning rate"));
-  EXPECT_THAT(error_for([](TrainConfig& c) { c.learning_rate = std::nanf(""); }), HasSubstr("learning rate"));
-  EXPECT_THAT(error_for([](TrainConfig& c) { c.batch_size = 0; }), HasSubstr("batch size"));
-  EXPECT_THAT(error_for([](TrainConfig& c) { c.epochs = -3; }), HasSubstr("epochs"));
-  EXPECT_THAT(error_for([](TrainConfig& c) { c.momentum = 1.5f; }), HasSubstr("momentum"));
-  EXPECT_THAT(error_for([](TrainConfig& c) { c.l2_lambda = -1; }), HasSubstr("L2"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.learning_rate = 1e6f; }), HasSubstr("learningRate must be in (0, 10], got 1000000"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.learning_rate = std::nanf(""); }), HasSubstr("learningRate must be in (0, 10], got NaN"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.batch_size = 0; }), HasSubstr("batchSize must be a whole number in 1..65536"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.epochs = -3; }), HasSubstr("epochs must be a whole number in 1..100000"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.momentum = 1.5f; }), HasSubstr("momentum must be in [0, 0.999]"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.l2_lambda = -1; }), HasSubstr("l2 must be in [0, 1000]"));
+  EXPECT_THAT(error_for([](TrainOptions& c) { c.augmentation.min_scale = 1.2f; }), HasSubstr("scaleMin must not exceed scaleMax"));
   const Dataset empty;
-  EXPECT_THAT(expect_throw_message([&] { Trainer t(net, empty, TrainConfig{}); }), HasSubstr("empty"));
+  EXPECT_THAT(expect_throw_message([&] { Trainer t(net, empty, TrainOptions{}); }), HasSubstr("empty"));
   Dataset wrong_size = train;
   wrong_size.rows = 14;
   wrong_size.cols = 56;
   wrong_size.count = 10;
-  EXPECT_NO_THROW(Trainer(net, wrong_size, TrainConfig{}));  // 784 pixels still fit a flat MLP
+  EXPECT_NO_THROW(Trainer(net, wrong_size, TrainOptions{}));  // 784 pixels still fit a flat MLP
   wrong_size.cols = 28;
-  EXPECT_THAT(expect_throw_message([&] { Trainer t(net, wrong_size, TrainConfig{}); }),
+  EXPECT_THAT(expect_throw_message([&] { Trainer t(net, wrong_size, TrainOptions{}); }),
               HasSubstr("network takes"));
 }
 
@@ -195,7 +199,7 @@ TEST(Training, DivergenceIsReportedNotReturned) {
   // MSE on unbounded outputs: a step too large makes every next gradient larger.
   Network net(parse_architecture("784-64-10", LossKind::MeanSquaredError));
   net.init_params(1);
-  TrainConfig config;
+  TrainOptions config;
   config.learning_rate = 10.0f;  // allowed, but far too high for this network
   config.epochs = 3;
   Trainer trainer(net, train, config);
@@ -268,6 +272,27 @@ TEST(Cli, TrainsThenEvaluatesWithJson) {
   EXPECT_THAT(text.output, HasSubstr("per-class accuracy"));
 }
 
+TEST(Cli, DryRunPrintsTheOptionsTheTrainerWouldGet) {
+  const CliRun r = run_cli("train --arch 784-32-10 --optimizer adam --lr-schedule cosine --augment "
+                           "--rotation 10 --dry-run");
+  ASSERT_EQ(r.status, 0) << r.output;
+  TrainOptions expected;
+  expected.optimizer = OptimizerKind::Adam;
+  expected.learning_rate = 0.001f;
+  expected.schedule = ScheduleKind::Cosine;
+  expected.augment = true;
+  expected.augmentation.max_rotation_deg = 10.0f;
+  EXPECT_EQ(r.output, "{\"architecture\":\"input:28x28x1,dense:32,relu,dense:10\",\"options\":" +
+                          train_options_to_json(expected) + "}\n");
+}
+
+TEST(Cli, HelpListsEveryTrainingOption) {
+  const CliRun r = run_cli("train --help");
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const TrainOptionKey& key : train_option_keys()) EXPECT_THAT(r.output, HasSubstr(key.flag));
+  EXPECT_THAT(r.output, HasSubstr("default 0.05, with adam 0.001"));
+}
+
 TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
   const std::string junk = ::testing::TempDir() + "/junk.bin";
   std::ofstream(junk) << "this is not a model";
@@ -276,6 +301,8 @@ TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
         std::string("train --arch 784-10 --out x --epochs many"),
         std::string("train --arch 784-10 --out x --lr 1e6"),
         std::string("train --arch 784-10 --out x --batch 0"),
+        std::string("train --arch 784-10 --out x --optimizer rmsprop"),
+        std::string("train --arch 784-10 --out x --scale-min 2"),
         std::string("train --arch nonsense --out x"), std::string("train --arch 784-10 --out x --bogus 1"),
         "train --arch 784-10 --out x --train-images " + junk + " --train-labels " + junk,
         std::string("eval"), std::string("eval --model /nonexistent.bin"), "eval --model " + junk,

@@ -78,12 +78,15 @@ test('the same seed trains the same model', () => {
 
 describe('absurd settings give clear errors', () => {
   test.each([
-    ['learning rate 1e6', { learningRate: 1e6 }, /learning rate must be in \(0, 10\]/],
-    ['batch size 0', { batchSize: 0 }, /batch size must be 1\.\.65536/],
-    ['negative epochs', { epochs: -2 }, /epochs must be 1\.\.100000/],
-    ['NaN learning rate', { learningRate: NaN }, /learningRate must be a finite number/],
-    ['a string for a number', { batchSize: 'many' }, /batchSize must be a number/],
-    ['unknown optimizer', { optimizer: 'rmsprop' }, /unknown optimizer 'rmsprop'/],
+    ['learning rate 1e6', { learningRate: 1e6 }, /^learningRate must be in \(0, 10\], got 1000000$/],
+    ['batch size 0', { batchSize: 0 }, /^batchSize must be a whole number in 1\.\.65536, got 0$/],
+    ['negative epochs', { epochs: -2 }, /^epochs must be a whole number in 1\.\.100000, got -2$/],
+    ['NaN learning rate', { learningRate: NaN }, /^learningRate must be in \(0, 10\], got NaN$/],
+    ['a string for a number', { batchSize: 'many' }, /^batchSize must be a whole number in 1\.\.65536, got 'many'$/],
+    ['unknown optimizer', { optimizer: 'rmsprop' }, /^optimizer must be one of sgd, adam, got 'rmsprop'$/],
+    ['a number for a flag', { augment: 1 }, /^augment must be true or false, got 1$/],
+    ['an unknown key', { learningrate: 0.1 }, /^unknown training option 'learningrate' \(known: loss, epochs, .*learningRate/],
+    ['scale range upside down', { scaleMin: 1.2, scaleMax: 1.1 }, /^scaleMin must not exceed scaleMax$/],
   ])('%s', (name, settings, message) => {
     expect(() => dp.createTrainer('784-32-10', settings)).toThrow(message);
   });

@@ -3,7 +3,8 @@
 // says "Use this model".
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement } from 'chart.js';
 import { addCorrection, allCorrections, clearCorrections, exportCorrections, importCorrections } from './corrections.js';
-import { TrainingClient } from './training-client.js';
+import { TrainingClient } from './training/client.js';
+import { Reply, Request } from './training/protocol.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend);
 
@@ -149,7 +150,7 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     progress.removeAttribute('value');
     status.textContent = 'Loading training data…';
     try {
-      const counts = await client.request('load-data', { source }, {
+      const counts = await client.request(Request.LOAD_DATA, { source }, {
         transfer,
         onEvent: (type, p) => {
           progress.max = p.total;
@@ -222,8 +223,8 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     try {
       await ensureData();
       $('train-stats').textContent = 'Starting…';
-      const result = await client.request('train', request, {
-        onEvent: (type, data) => (type === 'progress' ? showProgress(data) : showEpoch(data)),
+      const result = await client.request(Request.TRAIN, request, {
+        onEvent: (type, data) => (type === Reply.PROGRESS ? showProgress(data) : showEpoch(data)),
       });
       if (result.cancelled) {
         $('train-stats').textContent = 'Cancelled.';
@@ -249,11 +250,11 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   });
   $('train-pause').addEventListener('click', async () => {
     const pausing = $('train-pause').textContent === 'Pause';
-    await client.request(pausing ? 'pause' : 'resume');
+    await client.request(pausing ? Request.PAUSE : Request.RESUME);
     $('train-pause').textContent = pausing ? 'Resume' : 'Pause';
     if (pausing) $('train-stats').textContent += ' · paused';
   });
-  $('train-cancel').addEventListener('click', () => client.request('cancel'));
+  $('train-cancel').addEventListener('click', () => client.request(Request.CANCEL));
   client.onCrash = (message) => {
     loadedData = null;  // the new worker starts without data
     showError({ name: 'WorkerCrashedError', message });
@@ -309,7 +310,7 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     const current = recognizer.current;
     $('training-panel').open = true;
     if (dataChoice() === 'files') document.querySelector('input[name="train-data"][value="subset"]').checked = true;
-    const evaluate = (modelBytes, set) => client.request('evaluate', { modelBytes: modelBytes.slice(), ...set });
+    const evaluate = (modelBytes, set) => client.request(Request.EVALUATE, { modelBytes: modelBytes.slice(), ...set });
     await ensureData();
     const before = [await evaluate(current.bytes, { pixels, labels }), await evaluate(current.bytes, {})];
     // 3,000 MNIST images and the user's drawings, repeated to weigh about 10% of the mix:

@@ -3,7 +3,8 @@ import { ConfidenceChart } from './chart.js';
 import { DrawingPad } from './pad.js';
 import { CONFIDENT, Recognizer, topTwo } from './recognizer.js';
 import { registerServiceWorker } from './offline.js';
-import { downloadBytes, initTraining } from './training-panel.js';
+import { downloadBytes } from './download.js';
+import { initTraining } from './training/studio.js';
 
 const $ = (id) => document.getElementById(id);
 const pad = new DrawingPad($('pad'));

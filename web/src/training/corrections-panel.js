@@ -1,6 +1,6 @@
-// The user's own drawings in the studio: "it is a 4" saves one, the count, export, import,
-// forgetting them, and fine-tuning the current model on them (a run like any other).
-import { addCorrection, allCorrections, clearCorrections, exportCorrections, importCorrections } from '../corrections.js';
+// The user's corrections in the studio: "it is a 4" saves the drawing as one, the count,
+// export, import, forgetting them, and fine-tuning the current model on them (a run like any other).
+import { addCorrection, allCorrections, clearCorrections, exportCorrections, importCorrections } from '../corrections/store.js';
 import { downloadBytes } from '../download.js';
 import { dataChoice } from './data.js';
 import { Request } from './protocol.js';
@@ -16,8 +16,8 @@ export function initCorrectionsPanel({ client, recognizer, currentSeen, runJob, 
   let count = 0;
   async function showCount() {
     count = (await allCorrections()).length;
-    $('yours-count').textContent = count ? `${count} drawing${count === 1 ? '' : 's'} saved in this browser.` : 'No drawings saved yet.';
-    $('yours-count').dataset.count = String(count);
+    $('corrections-count').textContent = count ? `${count} correction${count === 1 ? '' : 's'} saved in this browser.` : 'No corrections saved yet.';
+    $('corrections-count').dataset.count = String(count);
     onCountChange();
   }
 
@@ -30,31 +30,31 @@ export function initCorrectionsPanel({ client, recognizer, currentSeen, runJob, 
       $('announce').textContent = `Saved as a ${button.dataset.label}.`;
     });
   }
-  $('yours-clear').addEventListener('click', async () => {
+  $('corrections-clear').addEventListener('click', async () => {
     await clearCorrections();
     await showCount();
   });
-  $('yours-export').addEventListener('click', async () => downloadBytes(new TextEncoder().encode(await exportCorrections()), 'digitpad-drawings.json'));
-  $('yours-import').addEventListener('change', async (e) => {
+  $('corrections-export').addEventListener('click', async () => downloadBytes(new TextEncoder().encode(await exportCorrections()), 'digitpad-corrections.json'));
+  $('corrections-import').addEventListener('change', async (e) => {
     const file = e.target.files[0];
     e.target.value = '';
     if (!file) return;
     try {
       const n = await importCorrections(await file.text());
-      $('yours-result').textContent = `Imported ${n} drawings.`;
+      $('corrections-result').textContent = `Imported ${n} correction${n === 1 ? '' : 's'}.`;
     } catch (error) {
-      $('yours-result').textContent = `Could not import ${file.name}: ${error.message}.`;
+      $('corrections-result').textContent = `Could not import ${file.name}: ${error.message}.`;
     }
     await showCount();
   });
 
   const evaluate = (modelBytes, set) => client.request(Request.EVALUATE, { modelBytes: modelBytes.slice(), ...set });
-  $('yours-finetune').addEventListener('click', async () => {
-    const drawings = await allCorrections();
-    if (!drawings.length || isBusy()) return;  // checked after the await: no await until runJob starts the run
-    const pixels = new Uint8Array(drawings.length * 784);
-    const labels = Uint8Array.from(drawings, (d) => d.label);
-    drawings.forEach((d, i) => pixels.set(d.pixels, i * 784));
+  $('corrections-finetune').addEventListener('click', async () => {
+    const saved = await allCorrections();
+    if (!saved.length || isBusy()) return;  // checked after the await: no await until runJob starts the run
+    const pixels = new Uint8Array(saved.length * 784);
+    const labels = Uint8Array.from(saved, (c) => c.label);
+    saved.forEach((c, i) => pixels.set(c.pixels, i * 784));
     const mine = { pixels, labels };
     const current = recognizer.current;
     $('training-panel').open = true;
@@ -62,12 +62,12 @@ export function initCorrectionsPanel({ client, recognizer, currentSeen, runJob, 
     let before;
     const result = await runJob('fine-tune', async () => {
       before = [await evaluate(current.bytes, mine), await evaluate(current.bytes, {})];
-      // 3,000 MNIST images and the user's drawings, repeated to weigh about 10% of the mix:
+      // 3,000 MNIST images and the user's corrections, repeated to weigh about 10% of the mix:
       // short enough for a CNN in the browser, mixed enough not to forget MNIST.
-      const repeat = Math.max(1, Math.round(300 / drawings.length));
+      const repeat = Math.max(1, Math.round(300 / saved.length));
       return {
         modelBytes: current.bytes.slice(),
-        options: { optimizer: 'adam', learningRate: 0.0005, epochs: 2, batchSize: 32, name: `${current.info.name} + my drawings` },
+        options: { optimizer: 'adam', learningRate: 0.0005, epochs: 2, batchSize: 32, name: `${current.info.name} + my corrections` },
         extra: { ...mine, repeat, mnist: 3000 },
       };
     });
@@ -75,9 +75,9 @@ export function initCorrectionsPanel({ client, recognizer, currentSeen, runJob, 
     try {
       const after = [await evaluate(result.model, mine), await evaluate(result.model, {})];
       const pct = (e) => `${(e.accuracy * 100).toFixed(1)}%`;
-      $('yours-result').textContent = `Your drawings: ${pct(before[0])} before, ${pct(after[0])} after. MNIST test images: ${pct(before[1])} before, ${pct(after[1])} after. Use the new model with "Use this model" above.`;
+      $('corrections-result').textContent = `Your corrections: ${pct(before[0])} before, ${pct(after[0])} after. MNIST test images: ${pct(before[1])} before, ${pct(after[1])} after. Use the new model with "Use this model" above.`;
     } catch (error) {
-      $('yours-result').textContent = `Could not measure the fine-tuned model: ${error.message}.`;
+      $('corrections-result').textContent = `Could not measure the fine-tuned model: ${error.message}.`;
     }
   });
   showCount();

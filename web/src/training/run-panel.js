@@ -23,7 +23,7 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
     $('train-pause').disabled = !view.pauseEnabled;
     $('train-pause').textContent = view.pauseLabel;
     $('train-cancel').disabled = !view.cancelEnabled;
-    $('yours-finetune').disabled = !view.fineTuneEnabled;
+    $('corrections-finetune').disabled = !view.fineTuneEnabled;
     const stats = $('train-stats');
     stats.textContent = view.status;
     if (view.samplesPerSecond === null) delete stats.dataset.samplesPerSecond;

@@ -148,7 +148,7 @@ const handlers = {
 };
 
 // The training set, or for fine-tuning the first `mnist` training images with extra samples
-// (the user's own drawings) mixed in `repeat` times.
+// (the user's corrections) mixed in `repeat` times.
 function trainingSet(extra) {
   if (!extra) return [data.train.pixels, data.train.labels];
   const repeat = extra.repeat ?? 1;

@@ -1,5 +1,5 @@
 // Whatever a user feeds the page, it shows a clear message and loses nothing: the model in
-// use, the drawing on the pad and the saved drawings stay as they were.
+// use, the drawing on the pad and the saved corrections stay as they were.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +29,7 @@ async function state() {
   return {
     model: await page.locator('#model-info').textContent(),
     prediction: await predictionOf(page),
-    saved: await page.locator('#yours-count').getAttribute('data-count'),
+    saved: await page.locator('#corrections-count').getAttribute('data-count'),
   };
 }
 

@@ -1,6 +1,6 @@
 // The training studio end to end in Chromium: train the default MLP preset on the default
 // subset, draw while a run goes on, use the trained model, cancel, divergence, bad settings,
-// a crashed worker, and "make it yours" corrections with fine-tuning.
+// a crashed worker, and the user's corrections: saved, exported, used for fine-tuning.
 import { beforeEach, expect, test } from 'vitest';
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, predictionOf, readLatencies, waitForText } from './browser.js';
 import { pageSuite } from './suite.js';
@@ -93,26 +93,26 @@ test('a diverging run and absurd settings are reported; the model in use stays',
 test('correct a drawing, export it, fine-tune with it', async () => {
   await page.selectOption('#model-select', 'mlp');  // fine-tuning the CNN in WASM takes minutes
   await waitForText(page, '#model-info', 'digitpad MLP');
-  await page.click('#yours-panel summary');
-  await page.click('#yours-clear');
+  await page.click('#corrections-panel summary');
+  await page.click('#corrections-clear');
   await drawStrokes(page, DIGIT_STROKES[4]);
   await page.click('#correction button[data-label="4"]');
   await page.click('#clear');
   await drawStrokes(page, DIGIT_STROKES[7]);
   await page.click('#correction button[data-label="7"]');
-  await page.waitForFunction(() => document.getElementById('yours-count').dataset.count === '2');
+  await page.waitForFunction(() => document.getElementById('corrections-count').dataset.count === '2');
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#yours-export')]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#corrections-export')]);
   const exported = JSON.parse(await (await import('node:fs')).promises.readFile(await download.path(), 'utf8'));
-  expect(exported.drawings.map((d) => d.label)).toEqual([4, 7]);
+  expect(exported.corrections.map((c) => c.label)).toEqual([4, 7]);
 
-  await page.click('#yours-finetune');
-  await page.waitForFunction(() => /Your drawings: .* before, .* after\. MNIST test images: .* before, .* after/.test(document.getElementById('yours-result').textContent), null, { timeout: 120_000 });
-  const text = await page.locator('#yours-result').textContent();
+  await page.click('#corrections-finetune');
+  await page.waitForFunction(() => /Your corrections: .* before, .* after\. MNIST test images: .* before, .* after/.test(document.getElementById('corrections-result').textContent), null, { timeout: 120_000 });
+  const text = await page.locator('#corrections-result').textContent();
   const mnistAfter = Number(/MNIST test images: [\d.]+% before, ([\d.]+)% after/.exec(text)[1]);
   expect(mnistAfter).toBeGreaterThan(90);  // it did not forget MNIST
 
-  await page.setInputFiles('#yours-import', { name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('{"nope": 1}') });
-  await page.waitForFunction(() => /Could not import junk\.json: this file is not a digitpad drawings file/.test(document.getElementById('yours-result').textContent));
-  await page.waitForFunction(() => document.getElementById('yours-count').dataset.count === '2');
+  await page.setInputFiles('#corrections-import', { name: 'junk.json', mimeType: 'application/json', buffer: Buffer.from('{"nope": 1}') });
+  await page.waitForFunction(() => /Could not import junk\.json: this file is not a digitpad corrections file/.test(document.getElementById('corrections-result').textContent));
+  await page.waitForFunction(() => document.getElementById('corrections-count').dataset.count === '2');
 });

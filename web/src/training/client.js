@@ -1,5 +1,7 @@
 // The page's side of the training worker: requests as promises, the job's events as
 // callbacks, and a new worker if the old one crashed.
+import { Reply } from './protocol.js';
+
 export class WorkerCrashedError extends Error {
   name = 'WorkerCrashedError';
 }
@@ -19,9 +21,9 @@ export class TrainingClient {
     worker.onmessage = ({ data: { id, type, data } }) => {
       const call = this.#pending.get(id);
       if (!call) return;
-      if (type === 'result' || type === 'error') {
+      if (type === Reply.RESULT || type === Reply.ERROR) {
         this.#pending.delete(id);
-        if (type === 'result') call.resolve(data);
+        if (type === Reply.RESULT) call.resolve(data);
         else call.reject(Object.assign(new Error(data.message), { name: data.name }));
       } else {
         call.onEvent?.(type, data);

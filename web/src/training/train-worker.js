@@ -1,18 +1,9 @@
 // The training worker: its own WASM instance, the training data, and one training job at a
 // time, run in chunks so pause, resume and cancel messages get in between.
-//
-// Protocol (ffmpeg.wasm style): requests { id, type, data }; replies { id, type, data } where
-// type is 'result' (the request is done), 'error' (data: { name, message }), or, while a job
-// runs, 'progress' and 'epoch' events carrying the job's id. Buffers travel in transfer lists.
-//
-//   load-data { source: 'subset' | 'full' | { trainImages, trainLabels, testImages, testLabels } (ArrayBuffers) }
-//             -> { train: count, test: count }; 'progress' events { loaded, total } while fetching
-//   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
-//             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled }
-//   pause, resume, cancel -> {}
-//   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
-import { loadDigitpad } from '../digitpad.js';
-import wasmUrl from '../wasm/digitpad.wasm?url';
+// The messages are in protocol.js.
+import { loadDigitpad } from '../../digitpad.js';
+import wasmUrl from '../../wasm/digitpad.wasm?url';
+import { Reply, Request } from './protocol.js';
 
 const dpReady = loadDigitpad({ locateFile: () => wasmUrl });
 let data = null;  // { train: { pixels, labels }, test: { pixels, labels } }
@@ -70,7 +61,7 @@ function parsePair(dp, images, labels, what) {
 }
 
 const handlers = {
-  async 'load-data'(id, { source }) {
+  async [Request.LOAD_DATA](id, { source }) {
     const dp = await dpReady;
     if (typeof source === 'string') {
       // The data sit in <site>/data/, next to assets/ where this worker is built.
@@ -86,7 +77,7 @@ const handlers = {
         loaded += n;
         if (performance.now() - lastPost > 100 || loaded === total) {
           lastPost = performance.now();
-          reply(id, 'progress', { loaded, total });
+          reply(id, Reply.PROGRESS, { loaded, total });
         }
       };
       const [trI, trL, teI, teL] = await Promise.all(parts.map((p) => fetchGzip(new URL(p.file, base), p.bytes, onBytes)));
@@ -100,7 +91,7 @@ const handlers = {
     return { train: data.train.labels.length, test: data.test.labels.length };
   },
 
-  async train(id, request) {
+  async [Request.TRAIN](id, request) {
     if (job) throw new ProtocolError('BusyError', 'a training run is already going');
     if (!data) throw new ProtocolError('DataError', 'no training data loaded');
     const dp = await dpReady;
@@ -124,18 +115,18 @@ const handlers = {
     }
   },
 
-  async pause() {
+  async [Request.PAUSE]() {
     if (job) job.paused = true;
     return {};
   },
-  async resume() {
+  async [Request.RESUME]() {
     if (job) {
       job.paused = false;
       job.resume?.();
     }
     return {};
   },
-  async cancel() {
+  async [Request.CANCEL]() {
     if (job) {
       job.cancelled = true;
       job.resume?.();
@@ -143,7 +134,7 @@ const handlers = {
     return {};
   },
 
-  async evaluate(id, { modelBytes, pixels, labels }) {
+  async [Request.EVALUATE](id, { modelBytes, pixels, labels }) {
     const dp = await dpReady;
     const set = pixels ? { pixels, labels } : data?.test;
     if (!set) throw new ProtocolError('DataError', 'no test data loaded');
@@ -157,7 +148,7 @@ const handlers = {
 };
 
 // The training set, or for fine-tuning the first `mnist` training images with extra samples
-// (the user's own drawings) mixed in `repeat` times.
+// (the user's corrections) mixed in `repeat` times.
 function trainingSet(extra) {
   if (!extra) return [data.train.pixels, data.train.labels];
   const repeat = extra.repeat ?? 1;
@@ -201,12 +192,12 @@ async function runJob(id, trainer, epochs) {
     const etaSeconds = ((epochs * p.batchesPerEpoch - batchesDone) * (trainingMs / 1000)) / Math.max(1, batchesDone);
     if (performance.now() - lastPost > 100 || p.epochDone) {
       lastPost = performance.now();
-      reply(id, 'progress', { ...p, epochs, samplesPerSecond, etaSeconds: Math.max(0, etaSeconds) });
+      reply(id, Reply.PROGRESS, { ...p, epochs, samplesPerSecond, etaSeconds: Math.max(0, etaSeconds) });
     }
     if (p.epochDone) {
       const evaluation = trainer.evaluate(data.test.pixels, data.test.labels);
       finalAccuracy = evaluation.accuracy;
-      reply(id, 'epoch', { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy });
+      reply(id, Reply.EPOCH, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy });
       if (!best || evaluation.accuracy > best.testAccuracy) {
         best = { model: trainer.exportModel(), testAccuracy: evaluation.accuracy, epoch: p.epoch };
       }
@@ -225,14 +216,14 @@ self.onmessage = async ({ data: message }) => {
   const { id, type, data: payload } = message;
   const handler = handlers[type];
   if (!handler) {
-    reply(id, 'error', { name: 'ProtocolError', message: `unknown request '${type}'` });
+    reply(id, Reply.ERROR, { name: 'ProtocolError', message: `unknown request '${type}'` });
     return;
   }
   try {
     const out = await handler(id, payload ?? {});
     const [result, transfer] = Array.isArray(out) ? out : [out, []];
-    reply(id, 'result', result, transfer);
+    reply(id, Reply.RESULT, result, transfer);
   } catch (error) {
-    reply(id, 'error', { name: error.name ?? 'Error', message: error.message ?? String(error) });
+    reply(id, Reply.ERROR, { name: error.name ?? 'Error', message: error.message ?? String(error) });
   }
 };

@@ -1,0 +1,27 @@
+// The corrections file: what Export writes, Import reads back, and files of the first version
+// (format "digitpad-drawings-1") still import.
+import { expect, test } from 'vitest';
+import { correctionsFromJson, correctionsToJson } from '../../web/src/corrections/file.js';
+
+const pixels = (v) => new Uint8Array(784).fill(v);
+const base64 = (bytes) => btoa(String.fromCharCode(...bytes));
+
+test('export then import gives the same corrections', () => {
+  const text = correctionsToJson([{ label: 4, pixels: pixels(200), saved: 1 }, { label: 7, pixels: pixels(3), saved: 2 }]);
+  expect(JSON.parse(text).format).toBe('digitpad-corrections-1');
+  expect(correctionsFromJson(text)).toEqual([{ label: 4, pixels: pixels(200) }, { label: 7, pixels: pixels(3) }]);
+});
+
+test('a file exported by the first version (digitpad-drawings.json) imports', () => {
+  const old = JSON.stringify({ format: 'digitpad-drawings-1', drawings: [{ label: 9, pixels: base64(pixels(128)) }] });
+  expect(correctionsFromJson(old)).toEqual([{ label: 9, pixels: pixels(128) }]);
+});
+
+test('files that are not corrections files, or damaged ones, are refused with the reason', () => {
+  expect(() => correctionsFromJson('not json')).toThrow('this file is not a digitpad corrections file (not JSON)');
+  expect(() => correctionsFromJson('{"nope": 1}')).toThrow('this file is not a digitpad corrections file');
+  const short = JSON.stringify({ format: 'digitpad-corrections-1', corrections: [{ label: 1, pixels: base64(pixels(1)) }, { label: 1, pixels: base64(new Uint8Array(10)) }] });
+  expect(() => correctionsFromJson(short)).toThrow('correction 2 in the file is damaged');
+  const badLabel = JSON.stringify({ format: 'digitpad-corrections-1', corrections: [{ label: 10, pixels: base64(pixels(1)) }] });
+  expect(() => correctionsFromJson(badLabel)).toThrow('correction 1 in the file is damaged');
+});

@@ -1,0 +1,108 @@
+// Choosing the model the pad recognises with: the shipped ones (models/manifest.json), a model
+// file from disk or dropped on the page, a model trained here; and downloading the current one.
+import { downloadBytes } from './download.js';
+import { showPageError } from './page-error.js';
+
+const $ = (id) => document.getElementById(id);
+
+async function fetchBytes(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch {
+    // Offline, only what was used before is in the service worker's cache.
+    throw new Error(`could not download ${url}: the network is unreachable and it was never downloaded before`);
+  }
+  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+export class ModelPicker {
+  #recognizer;
+  #manifest;
+  #onChange;
+  #select = $('model-select');
+  #custom = new Map();  // selector value -> { bytes, label } of the models that are not shipped
+
+  /** onChange(): the model in use changed (recognise the pad again). */
+  constructor(recognizer, manifest, onChange) {
+    this.#recognizer = recognizer;
+    this.#manifest = manifest;
+    this.#onChange = onChange;
+    this.#select.replaceChildren(...manifest.models.map((m) =>
+      new Option(`${m.name} · ${(m.testAccuracy * 100).toFixed(2)}% · ${Math.round(m.sizeBytes / 1024)} KB`, m.id)));
+    this.#select.addEventListener('change', () => this.#chosen(this.#select.value));
+    $('model-input').addEventListener('change', async (e) => {
+      const file = e.target.files[0];
+      e.target.value = '';
+      if (file) this.useFile(new Uint8Array(await file.arrayBuffer()), file.name);
+    });
+    $('download-model').addEventListener('click', () => {
+      const { bytes, label } = this.#recognizer.current;
+      downloadBytes(bytes, `${label.replace(/[^\w.-]+/g, '-').replace(/\.bin$/, '')}.bin`);
+    });
+  }
+
+  /** Starts with the manifest's default model and enables the selector. */
+  async start() {
+    this.#select.value = this.#manifest.default;
+    await this.#useShipped(this.#manifest.default);
+    this.#select.disabled = false;
+  }
+
+  /** A model file's bytes (from the file input or dropped on the page). */
+  useFile(bytes, fileName) {
+    this.useCustom(bytes, fileName, 'file');
+  }
+
+  /**
+   * A model that is not one of the shipped ones gets its own entry (key) in the selector.
+   * Returns false, keeping the current model, if the bytes are not a usable model.
+   */
+  useCustom(bytes, label, key) {
+    try {
+      this.#recognizer.use(bytes, label);
+    } catch (error) {
+      showPageError(`${label} is not a usable model: ${error.message}. Still using ${this.#recognizer.current.label}.`);
+      return false;
+    }
+    showPageError('');
+    let option = this.#select.querySelector(`option[value="${key}"]`);
+    if (!option) {
+      option = new Option('', key);
+      this.#select.add(option);
+    }
+    option.textContent = label;
+    this.#custom.set(key, { bytes, label });
+    this.#select.value = key;
+    this.#inUse();
+    return true;
+  }
+
+  async #chosen(key) {
+    const custom = this.#custom.get(key);
+    if (custom) {
+      this.useCustom(custom.bytes, custom.label, key);
+      return;
+    }
+    try {
+      await this.#useShipped(key);
+      showPageError('');
+    } catch (error) {
+      showPageError(error.message);
+    }
+  }
+
+  async #useShipped(id) {
+    const entry = this.#manifest.models.find((m) => m.id === id);
+    this.#recognizer.use(await fetchBytes(`models/${entry.file}`), entry.name);
+    this.#inUse();
+  }
+
+  #inUse() {
+    const { info, bytes, label } = this.#recognizer.current;
+    $('model-info').textContent =
+      `${label}: ${info.architecture.replace(/^input:28x28x1,/, '')} · ${info.parameters.toLocaleString('en')} parameters · ${(bytes.length / 1024).toFixed(0)} KB`;
+    this.#onChange();
+  }
+}

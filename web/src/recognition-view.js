@@ -1,0 +1,57 @@
+// What the page shows of one recognition: the digit and verdict, the confidence chart, the
+// 28x28 image the network saw, and the screen reader's announcement when a stroke ends.
+import { ConfidenceChart } from './chart.js';
+import { CONFIDENT, topTwo } from './recognizer.js';
+
+const $ = (id) => document.getElementById(id);
+
+export class RecognitionView {
+  #chart = new ConfidenceChart($('chart'));
+  #prediction = $('prediction');
+  #seen = $('seen').getContext('2d');
+  /** The last preprocessing result: what "it is a 4" saves. */
+  lastSeen = null;
+
+  #showSeen(image) {
+    const pixels = this.#seen.createImageData(28, 28);
+    for (let i = 0; i < 784; i++) {
+      const v = 255 - Math.round(255 * image[i]);
+      pixels.data.set([v, v, v, 255], 4 * i);
+    }
+    this.#seen.putImageData(pixels, 0, 0);
+  }
+
+  /** result: Recognizer.recognize()'s; final: the stroke ended (announce it). */
+  show(result, final) {
+    this.lastSeen = result;
+    this.#showSeen(result.image);
+    this.#chart.show(result.probabilities);
+    const prediction = this.#prediction;
+    prediction.dataset.latencyMs = result.latencyMs.toFixed(2);
+    const digitEl = prediction.querySelector('.digit');
+    const verdict = prediction.querySelector('.verdict');
+    if (!result.probabilities) {
+      Object.assign(prediction.dataset, { digit: '', confidence: '0', state: 'empty' });
+      digitEl.textContent = '';
+      verdict.textContent = 'draw a digit';
+      if (final) $('announce').textContent = 'The pad is empty.';
+      return;
+    }
+    const [first, second] = topTwo(result.probabilities);
+    const confident = first.p >= CONFIDENT;
+    Object.assign(prediction.dataset, {
+      digit: String(first.digit),
+      confidence: first.p.toFixed(4),
+      state: confident ? 'confident' : 'unsure',
+    });
+    digitEl.textContent = String(first.digit);
+    verdict.textContent = confident
+      ? `${(first.p * 100).toFixed(1)}% sure`
+      : `not sure: ${first.digit} (${(first.p * 100).toFixed(0)}%) or ${second.digit} (${(second.p * 100).toFixed(0)}%)`;
+    if (final) {
+      $('announce').textContent = confident
+        ? `I read a ${first.digit}, ${(first.p * 100).toFixed(0)} percent sure.`
+        : `Not sure: ${first.digit} or ${second.digit}.`;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+// The training worker's protocol, imported by both sides (training/client.js and
+// training/train-worker.js) so the type names cannot drift apart.
+//
+// Requests { id, type, data }; replies { id, type, data } where type is 'result' (the request
+// is done), 'error' (data: { name, message }), or, while a job runs, 'progress' and 'epoch'
+// events carrying the job's id. Buffers travel in transfer lists.
+//
+//   load-data { source: 'subset' | 'full' | { trainImages, trainLabels, testImages, testLabels } (ArrayBuffers) }
+//             -> { train: count, test: count }; 'progress' events { loaded, total } while fetching
+//   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
+//             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled }
+//   pause, resume, cancel -> {}
+//   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
+
+/** What the page asks of the worker. */
+export const Request = Object.freeze({
+  LOAD_DATA: 'load-data',
+  TRAIN: 'train',
+  PAUSE: 'pause',
+  RESUME: 'resume',
+  CANCEL: 'cancel',
+  EVALUATE: 'evaluate',
+});
+
+/** What the worker sends back: events while a request runs, then a result or an error. */
+export const Reply = Object.freeze({
+  PROGRESS: 'progress',
+  EPOCH: 'epoch',
+  RESULT: 'result',
+  ERROR: 'error',
+});

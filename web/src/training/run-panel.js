@@ -1,0 +1,91 @@
+// A run in the studio: drives one job in the worker through the run's state machine, feeds
+// the charts, and renders the run's view: Start, Pause/Resume, Cancel, Fine-tune, status,
+// progress, the offered model (Use, Download, Discard) and the error line.
+import { downloadBytes } from '../download.js';
+import { Reply, Request } from './protocol.js';
+import { RunState, TrainingRun, viewOf } from './run-state.js';
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * client: the TrainingClient; data: the TrainingData; charts: from createTrainingCharts;
+ * useModel(bytes, label): puts a model on the pad; shippedModels: the comparison text;
+ * savedCorrections(): how many corrections are saved.
+ * Returns { run, runJob, render }.
+ */
+export function initRunPanel({ client, data, charts, useModel, shippedModels, savedCorrections }) {
+  const run = new TrainingRun();
+
+  // The only place that touches these elements: everything follows from the run.
+  function render() {
+    const view = viewOf(run, { savedCorrections: savedCorrections(), shippedModels });
+    $('train-start').disabled = !view.startEnabled;
+    $('train-pause').disabled = !view.pauseEnabled;
+    $('train-pause').textContent = view.pauseLabel;
+    $('train-cancel').disabled = !view.cancelEnabled;
+    $('corrections-finetune').disabled = !view.fineTuneEnabled;
+    const stats = $('train-stats');
+    stats.textContent = view.status;
+    if (view.samplesPerSecond === null) delete stats.dataset.samplesPerSecond;
+    else stats.dataset.samplesPerSecond = view.samplesPerSecond.toFixed(0);
+    $('train-progress').value = view.progress;
+    $('train-result').hidden = !view.offerVisible;
+    $('train-result-text').textContent = view.offerText;
+    if (view.offerVisible) $('train-result').dataset.testAccuracy = String(view.offerTestAccuracy);
+    $('train-error').textContent = view.error;
+    $('train-error').hidden = !view.error;
+  }
+  run.subscribe(render);
+  render();
+
+  /**
+   * One job from Start (or Fine-tune) to its end. prepareRequest() runs once the data are
+   * loaded and returns the 'train' request. Resolves with the worker's result, or null if the
+   * run failed (the run's view shows why). Callers check run.active first.
+   */
+  async function runJob(kind, prepareRequest) {
+    run.begin(kind);
+    charts.reset();
+    try {
+      await data.ensure();
+      const request = await prepareRequest();
+      run.dataReady();
+      const result = await client.request(Request.TRAIN, request, {
+        onEvent: (type, event) => {
+          if (type === Reply.PROGRESS) {
+            run.progressed(event);
+            charts.addProgress(event);
+          } else {
+            charts.addEpoch(event);
+          }
+        },
+      });
+      run.ended(result);
+      return result;
+    } catch (error) {
+      run.fail(error);
+      return null;
+    }
+  }
+
+  // A crash rejects these too; the run's own 'train' request reports it, so they stay quiet.
+  const tell = (type) => client.request(type).catch(() => {});
+  $('train-pause').addEventListener('click', () => {
+    if (run.state === RunState.TRAINING) {
+      run.pause();
+      tell(Request.PAUSE);
+    } else if (run.state === RunState.PAUSED) {
+      run.resume();
+      tell(Request.RESUME);
+    }
+  });
+  $('train-cancel').addEventListener('click', () => {
+    if (run.state === RunState.TRAINING || run.state === RunState.PAUSED) tell(Request.CANCEL);
+  });
+
+  $('train-use').addEventListener('click', () => useModel(run.offer.model, `Trained here (${(run.offer.testAccuracy * 100).toFixed(1)}%)`));
+  $('train-download').addEventListener('click', () => downloadBytes(run.offer.model, 'digitpad-trained.bin'));
+  $('train-discard').addEventListener('click', () => run.discard());
+
+  return { run, runJob, render };
+}

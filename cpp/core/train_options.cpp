@@ -20,19 +20,19 @@ constexpr double kSame = std::numeric_limits<double>::quiet_NaN();  // no per-op
   +[](const TrainOptions& o) { return double(int(o.member)); },       \
       +[](TrainOptions& o, double v) { o.member = decltype(o.member)(int(v)); }
 
-TrainOptionKey number(const char* name, const char* flag, const char* group, OptionType type,
+TrainOptionKey number(const char* name, const char* flag, const char* label, const char* group, OptionType type,
                       double min, double max, bool min_exclusive, double fallback, double adam,
                       const char* description, double (*get)(const TrainOptions&),
-                      void (*set)(TrainOptions&, double)) {
-  return {name, flag, group, type, min, max, min_exclusive, {}, fallback, adam, description, get, set};
+                      void (*set)(TrainOptions&, double), const char* when = "") {
+  return {name, flag, label, group, type, min, max, min_exclusive, {}, fallback, adam, description, when, get, set};
 }
 
-TrainOptionKey choice(const char* name, const char* flag, const char* group,
+TrainOptionKey choice(const char* name, const char* flag, const char* label, const char* group,
                       std::vector<const char*> choices, const char* description,
                       double (*get)(const TrainOptions&), void (*set)(TrainOptions&, double)) {
   // The enums list their values in the order of `choices`; the first is the default.
-  return {name, flag, group, OptionType::Choice, 0, double(choices.size() - 1), false,
-          std::move(choices), 0, kSame, description, get, set};
+  return {name, flag, label, group, OptionType::Choice, 0, double(choices.size() - 1), false,
+          std::move(choices), 0, kSame, description, "", get, set};
 }
 
 std::vector<TrainOptionKey> make_keys() {
@@ -41,58 +41,58 @@ std::vector<TrainOptionKey> make_keys() {
   const char* opt = "optimizer";
   const char* aug = "augmentation";
   return {
-      choice("loss", "--loss", run, {"ce", "mse"},
+      choice("loss", "--loss", "Loss", run, {"ce", "mse"},
              "cross-entropy on the softmax (ce) or mean squared error (mse)", ENUM_FIELD(loss)),
-      number("epochs", "--epochs", run, T::Integer, 1, 100000, false, 10, kSame,
+      number("epochs", "--epochs", "Epochs", run, T::Integer, 1, 100000, false, 10, kSame,
              "passes over the training images", FIELD(epochs)),
-      number("batchSize", "--batch", run, T::Integer, 1, 65536, false, 64, kSame,
+      number("batchSize", "--batch", "Batch size", run, T::Integer, 1, 65536, false, 64, kSame,
              "images per gradient step", FIELD(batch_size)),
-      number("seed", "--seed", run, T::Integer, 0, 4294967295.0, false, 1, kSame,
+      number("seed", "--seed", "Seed", run, T::Integer, 0, 4294967295.0, false, 1, kSame,
              "seed of the initial weights, shuffling, dropout and augmentation", FIELD(seed)),
-      choice("init", "--init", run, {"auto", "xavier", "he"},
+      choice("init", "--init", "Initial weights", run, {"auto", "xavier", "he"},
              "initial weights: He before ReLU and Xavier elsewhere (auto), or one for all",
              ENUM_FIELD(init)),
-      choice("optimizer", "--optimizer", opt, {"sgd", "adam"},
+      choice("optimizer", "--optimizer", "Optimizer", opt, {"sgd", "adam"},
              "stochastic gradient descent with momentum, or Adam", ENUM_FIELD(optimizer)),
-      number("learningRate", "--lr", opt, T::Real, 0, 10, true, 0.05, 0.001,
+      number("learningRate", "--lr", "Learning rate", opt, T::Real, 0, 10, true, 0.05, 0.001,
              "step size (at the start, with a schedule)", FIELD(learning_rate)),
-      choice("schedule", "--lr-schedule", opt, {"constant", "step", "cosine"},
+      choice("schedule", "--lr-schedule", "Learning-rate schedule", opt, {"constant", "step", "cosine"},
              "learning rate over the run: constant, step (times stepGamma every stepEpochs "
              "epochs) or cosine (down to 0 at the end)",
              ENUM_FIELD(schedule)),
-      number("stepEpochs", "--lr-step-epochs", opt, T::Integer, 1, 100000, false, 10, kSame,
-             "step schedule: epochs between steps", FIELD(step_epochs)),
-      number("stepGamma", "--lr-step-gamma", opt, T::Real, 0, 1, true, 0.5, kSame,
-             "step schedule: factor at each step", FIELD(step_gamma)),
-      number("momentum", "--momentum", opt, T::Real, 0, 0.999, false, 0.9, kSame,
-             "SGD: momentum (0 is plain SGD)", FIELD(momentum)),
-      number("beta1", "--beta1", opt, T::Real, 0, 0.9999, false, 0.9, kSame,
-             "Adam: decay of the gradient's running mean", FIELD(beta1)),
-      number("beta2", "--beta2", opt, T::Real, 0, 0.99999, false, 0.999, kSame,
-             "Adam: decay of the squared gradient's running mean", FIELD(beta2)),
-      number("epsilon", "--epsilon", opt, T::Real, 1e-12, 1, false, 1e-8, kSame,
-             "Adam: added to the denominator", FIELD(epsilon)),
-      number("l2", "--l2", opt, T::Real, 0, 1000, false, 0, kSame,
+      number("stepEpochs", "--lr-step-epochs", "Step every (epochs)", opt, T::Integer, 1, 100000, false, 10, kSame,
+             "step schedule: epochs between steps", FIELD(step_epochs), "schedule=step"),
+      number("stepGamma", "--lr-step-gamma", "Step factor", opt, T::Real, 0, 1, true, 0.5, kSame,
+             "step schedule: factor at each step", FIELD(step_gamma), "schedule=step"),
+      number("momentum", "--momentum", "Momentum", opt, T::Real, 0, 0.999, false, 0.9, kSame,
+             "SGD: momentum (0 is plain SGD)", FIELD(momentum), "optimizer=sgd"),
+      number("beta1", "--beta1", "Adam β1", opt, T::Real, 0, 0.9999, false, 0.9, kSame,
+             "Adam: decay of the gradient's running mean", FIELD(beta1), "optimizer=adam"),
+      number("beta2", "--beta2", "Adam β2", opt, T::Real, 0, 0.99999, false, 0.999, kSame,
+             "Adam: decay of the squared gradient's running mean", FIELD(beta2), "optimizer=adam"),
+      number("epsilon", "--epsilon", "Adam ε", opt, T::Real, 1e-12, 1, false, 1e-8, kSame,
+             "Adam: added to the denominator", FIELD(epsilon), "optimizer=adam"),
+      number("l2", "--l2", "L2 λ", opt, T::Real, 0, 1000, false, 0, kSame,
              "L2 weight decay lambda: the loss gains lambda/(2n) * sum(w^2), n images",
              FIELD(l2_lambda)),
-      number("augment", "--augment", aug, T::Boolean, 0, 1, false, 0, kSame,
+      number("augment", "--augment", "Augmentation", aug, T::Boolean, 0, 1, false, 0, kSame,
              "distort each training image at random, as set below", FIELD(augment)),
-      number("rotation", "--rotation", aug, T::Real, 0, 180, false, 12, kSame,
-             "largest rotation, degrees either way", FIELD(augmentation.max_rotation_deg)),
-      number("scaleMin", "--scale-min", aug, T::Real, 0.1, 10, false, 0.9, kSame,
-             "smallest scale factor", FIELD(augmentation.min_scale)),
-      number("scaleMax", "--scale-max", aug, T::Real, 0.1, 10, false, 1.1, kSame,
-             "largest scale factor", FIELD(augmentation.max_scale)),
-      number("shift", "--shift", aug, T::Real, 0, 100, false, 2, kSame,
-             "largest shift, pixels on each axis", FIELD(augmentation.max_shift_px)),
-      number("elasticAlpha", "--elastic-alpha", aug, T::Real, 0, 1000, false, 34, kSame,
+      number("rotation", "--rotation", "Rotation (degrees)", aug, T::Real, 0, 180, false, 12, kSame,
+             "largest rotation, degrees either way", FIELD(augmentation.max_rotation_deg), "augment=true"),
+      number("scaleMin", "--scale-min", "Smallest scale", aug, T::Real, 0.1, 10, false, 0.9, kSame,
+             "smallest scale factor", FIELD(augmentation.min_scale), "augment=true"),
+      number("scaleMax", "--scale-max", "Largest scale", aug, T::Real, 0.1, 10, false, 1.1, kSame,
+             "largest scale factor", FIELD(augmentation.max_scale), "augment=true"),
+      number("shift", "--shift", "Shift (pixels)", aug, T::Real, 0, 100, false, 2, kSame,
+             "largest shift, pixels on each axis", FIELD(augmentation.max_shift_px), "augment=true"),
+      number("elasticAlpha", "--elastic-alpha", "Elastic α (pixels)", aug, T::Real, 0, 1000, false, 34, kSame,
              "elastic distortion: displacement scale, pixels (0 turns it off)",
-             FIELD(augmentation.elastic_alpha)),
-      number("elasticSigma", "--elastic-sigma", aug, T::Real, 0.5, 100, false, 4, kSame,
+             FIELD(augmentation.elastic_alpha), "augment=true"),
+      number("elasticSigma", "--elastic-sigma", "Elastic σ (pixels)", aug, T::Real, 0.5, 100, false, 4, kSame,
              "elastic distortion: smoothing of the displacement field, pixels",
-             FIELD(augmentation.elastic_sigma)),
-      number("elasticProbability", "--elastic-probability", aug, T::Real, 0, 1, false, 0.5, kSame,
-             "elastic distortion: share of images distorted", FIELD(augmentation.elastic_probability)),
+             FIELD(augmentation.elastic_sigma), "augment=true"),
+      number("elasticProbability", "--elastic-probability", "Elastic share", aug, T::Real, 0, 1, false, 0.5, kSame,
+             "elastic distortion: share of images distorted", FIELD(augmentation.elastic_probability), "augment=true"),
   };
 }
 
@@ -235,7 +235,8 @@ std::string train_option_keys_json() {
       return key.type == OptionType::Choice ? json_string(key.format(v)) : key.format(v);
     };
     out += std::string(out.size() > 1 ? "," : "") + "{\"name\":" + json_string(key.name) +
-           ",\"flag\":" + json_string(key.flag) + ",\"group\":" + json_string(key.group) +
+           ",\"flag\":" + json_string(key.flag) + ",\"label\":" + json_string(key.label) +
+           ",\"group\":" + json_string(key.group) +
            ",\"type\":\"" + type_names[int(key.type)] + "\"";
     if (key.type == OptionType::Integer || key.type == OptionType::Real)
       out += ",\"min\":" + json_number(key.min) + ",\"max\":" + json_number(key.max) +
@@ -247,7 +248,8 @@ std::string train_option_keys_json() {
     }
     out += ",\"default\":" + value(key.default_value) + ",\"adamDefault\":" +
            (std::isnan(key.adam_default) ? "null" : value(key.adam_default)) +
-           ",\"description\":" + json_string(key.description) + "}";
+           ",\"description\":" + json_string(key.description) +
+           ",\"when\":" + (*key.when ? json_string(key.when) : "null") + "}";
   }
   return out + "]";
 }

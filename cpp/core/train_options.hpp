@@ -47,6 +47,7 @@ enum class OptionType { Integer, Real, Boolean, Choice };
 struct TrainOptionKey {
   const char* name;         // the JS and manifest key: "learningRate"
   const char* flag;         // the CLI flag: "--lr"
+  const char* label;        // the page's label: "Learning rate"
   const char* group;        // how the page groups the settings: "run", "optimizer", "augmentation"
   OptionType type;
   double min, max;          // Integer and Real: the allowed range
@@ -55,6 +56,7 @@ struct TrainOptionKey {
   double default_value;     // Integer, Real, Boolean (0/1); Choice: the index in choices
   double adam_default;      // the default with Adam where it differs (NaN: the same)
   const char* description;  // one line, for --help and the page
+  const char* when;         // "" or the only case it matters in: "optimizer=adam", "augment=true"
   // The struct field, as a double (a Choice's index, a Boolean's 0/1).
   double (*get)(const TrainOptions&);
   void (*set)(TrainOptions&, double);
@@ -94,8 +96,8 @@ void validate_train_options(const TrainOptions& options);
 // The struct as JSON, every key in table order: what the trainer really got. Two front ends
 // that print the same text built the same struct (floats printed with 9 significant digits).
 std::string train_options_to_json(const TrainOptions& options);
-// The table as JSON: [{name, flag, group, type, min, max, minExclusive, choices, default,
-// adamDefault, description}], for the page's settings form and scripts.
+// The table as JSON: [{name, flag, label, group, type, min, max, minExclusive, choices, default,
+// adamDefault, description, when}], for the page's settings form and scripts.
 std::string train_option_keys_json();
 
 // Learning rate at a point of training (epoch_progress counts epochs, fractional).

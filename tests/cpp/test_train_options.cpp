@@ -88,7 +88,8 @@ TEST(TrainOptions, JsonListsEveryKeyInTableOrderWithShortestFloats) {
   EXPECT_THAT(json, HasSubstr("\"seed\":4294967295,"));
   EXPECT_THAT(json, HasSubstr("\"elasticProbability\":0.5}"));
   const std::string table = train_option_keys_json();
-  EXPECT_THAT(table, HasSubstr("{\"name\":\"learningRate\",\"flag\":\"--lr\",\"group\":\"optimizer\","
+  EXPECT_THAT(table, HasSubstr("{\"name\":\"learningRate\",\"flag\":\"--lr\",\"label\":\"Learning rate\","
+                               "\"group\":\"optimizer\","
                                "\"type\":\"real\",\"min\":0,\"max\":10,\"minExclusive\":true,"
                                "\"default\":0.05,\"adamDefault\":0.001,"));
   EXPECT_THAT(table, HasSubstr("\"choices\":[\"sgd\",\"adam\"]"));

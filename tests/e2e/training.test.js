@@ -1,7 +1,11 @@
 // The training studio end to end in Chromium: train the default MLP preset on the default
 // subset, draw while a run goes on, use the trained model, cancel, divergence, bad settings,
 // a crashed worker, and the user's corrections: saved, exported, used for fine-tuning.
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeEach, expect, test } from 'vitest';
+import { recipeArgs } from '../../web/src/recipe.js';
+import { ROOT, runNative } from '../js/helpers.js';
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, predictionOf, readLatencies, waitForText } from './browser.js';
 import { pageSuite } from './suite.js';
 
@@ -41,9 +45,9 @@ test('train the default MLP preset for an epoch, then use it', async () => {
 });
 
 test('progress and charts advance, the pad answers within 100 ms while training, cancel keeps the best', async () => {
-  await page.fill('#train-epochs', '40');
+  await page.fill('#train-epochs', '400');  // long enough to be cancelled, on any machine
   await page.click('#train-start');
-  await page.waitForFunction(() => /Epoch 2 of 40/.test(document.getElementById('train-stats').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => /Epoch 2 of 400/.test(document.getElementById('train-stats').textContent), null, { timeout: 60_000 });
   const first = await statsOf();
   await page.waitForTimeout(600);
   const second = await statsOf();
@@ -68,6 +72,20 @@ test('progress and charts advance, the pad answers within 100 ms while training,
   await waitForText(page, '#train-stats', /^Cancelled.$/);
 });
 
+test('each shipped model\'s preset trains its recipe: the trainer gets the options the CLI builds from it', async () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+  const keys = JSON.parse(runNative(['options', '--json']));
+  for (const model of manifest.models) {
+    await page.selectOption('#train-preset', `shipped-${model.id}`);
+    await page.click('#train-start');
+    await page.waitForFunction(() => document.getElementById('train-command').dataset.options, null, { timeout: 60_000 });
+    const trainer = JSON.parse(await page.locator('#train-command').getAttribute('data-options'));
+    expect(trainer).toEqual(JSON.parse(runNative(['train', ...recipeArgs(model.recipe, keys), '--dry-run'])));
+    await page.click('#train-cancel');
+    await waitForText(page, '#train-stats', /^Cancelled.$/);
+  }
+});
+
 test('a diverging run and absurd settings are reported; the model in use stays', async () => {
   const before = await page.locator('#model-info').textContent();
   await page.selectOption('#train-preset', 'custom');
@@ -80,11 +98,11 @@ test('a diverging run and absurd settings are reported; the model in use stays',
 
   await page.fill('#train-lr', '1e6');
   await page.click('#train-start');
-  await page.waitForFunction(() => /learning rate must be in/.test(document.getElementById('train-error').textContent), null, { timeout: 10_000 });
+  await page.waitForFunction(() => /learningRate must be in \(0, 10\], got 1000000/.test(document.getElementById('train-error').textContent), null, { timeout: 10_000 });
   await page.fill('#train-lr', '0.05');
   await page.fill('#train-batch', '0');
   await page.click('#train-start');
-  await page.waitForFunction(() => /batch size must be/.test(document.getElementById('train-error').textContent), null, { timeout: 10_000 });
+  await page.waitForFunction(() => /batchSize must be a whole number in 1\.\.65536, got 0/.test(document.getElementById('train-error').textContent), null, { timeout: 10_000 });
   expect(await page.locator('#model-info').textContent()).toBe(before);
   await drawStrokes(page, DIGIT_STROKES[7]);
   expect((await predictionOf(page)).digit).toBe('7');

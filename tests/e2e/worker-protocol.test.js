@@ -114,7 +114,7 @@ test('typed errors: bad settings, divergence, a busy worker, bad files, unknown 
     out.stillLoaded = (await request('train', { spec: '784-16-10', options: { epochs: 1 } })).result?.testAccuracy > 0.5;
     return out;
   });
-  expect(errors.settings).toEqual({ name: 'SettingsError', message: expect.stringMatching(/learning rate must be in \(0, 10\]/) });
+  expect(errors.settings).toEqual({ name: 'SettingsError', message: expect.stringMatching(/^learningRate must be in \(0, 10\], got 1000000$/) });
   expect(errors.architecture).toEqual({ name: 'SettingsError', message: expect.stringMatching(/10 outputs/) });
   expect(errors.diverged).toEqual({ name: 'DivergedError', message: expect.stringMatching(/training diverged/) });
   expect(errors.busy.name).toBe('BusyError');

@@ -17,6 +17,11 @@ export class Recognizer {
     return recognizer;
   }
 
+  /** The core's table of training options (the studio builds its settings form from it). */
+  get trainOptionKeys() {
+    return this.#dp.trainOptionKeys();
+  }
+
   get ready() {
     return this.#model !== null;
   }

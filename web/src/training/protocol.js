@@ -2,13 +2,15 @@
 // training/train-worker.js) so the type names cannot drift apart.
 //
 // Requests { id, type, data }; replies { id, type, data } where type is 'result' (the request
-// is done), 'error' (data: { name, message }), or, while a job runs, 'progress' and 'epoch'
-// events carrying the job's id. Buffers travel in transfer lists.
+// is done), 'error' (data: { name, message }), or, while a job runs, 'started', 'progress'
+// and 'epoch' events carrying the job's id. Buffers travel in transfer lists.
 //
 //   load-data { source: 'subset' | 'full' | { trainImages, trainLabels, testImages, testLabels } (ArrayBuffers) }
 //             -> { train: count, test: count }; 'progress' events { loaded, total } while fetching
 //   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
-//             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled }
+//             options: the training options' keys (dp.trainOptionKeys()) and the model's name
+//             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled };
+//             'started' { architecture, options: every key as the trainer got it } first
 //   pause, resume, cancel -> {}
 //   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
 
@@ -24,6 +26,7 @@ export const Request = Object.freeze({
 
 /** What the worker sends back: events while a request runs, then a result or an error. */
 export const Reply = Object.freeze({
+  STARTED: 'started',
   PROGRESS: 'progress',
   EPOCH: 'epoch',
   RESULT: 'result',

@@ -10,10 +10,11 @@ const $ = (id) => document.getElementById(id);
 /**
  * client: the TrainingClient; data: the TrainingData; charts: from createTrainingCharts;
  * useModel(bytes, label): puts a model on the pad; shippedModels: the comparison text;
- * savedCorrections(): how many corrections are saved.
+ * savedCorrections(): how many corrections are saved; onStarted({ architecture, options }):
+ * the worker's trainer exists, with these options.
  * Returns { run, runJob, render }.
  */
-export function initRunPanel({ client, data, charts, useModel, shippedModels, savedCorrections }) {
+export function initRunPanel({ client, data, charts, useModel, shippedModels, savedCorrections, onStarted }) {
   const run = new TrainingRun();
 
   // The only place that touches these elements: everything follows from the run.
@@ -52,7 +53,9 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
       run.dataReady();
       const result = await client.request(Request.TRAIN, request, {
         onEvent: (type, event) => {
-          if (type === Reply.PROGRESS) {
+          if (type === Reply.STARTED) {
+            if (kind === 'train') onStarted(event);  // a fine-tune is not a `digitpad train` run
+          } else if (type === Reply.PROGRESS) {
             run.progressed(event);
             charts.addProgress(event);
           } else {

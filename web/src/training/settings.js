@@ -1,107 +1,145 @@
-// The settings form of the training studio: presets (the quick MLP, the seeds' recipes, the
-// shipped models' recipes, custom), the architecture it describes, and the options object a
-// run gets. Kept apart so the way options are defined can change here alone.
+// The settings form of the training studio, built from the core's table of training options
+// (dp.trainOptionKeys(): name, label, group, type, range, defaults, description, when): one
+// field per key, grouped as the table groups them, fields that do not apply to the current
+// choice (momentum with Adam, the augmentation details without augmentation) hidden. Presets
+// are recipes { architecture, options } as the manifest stores them; a run gets every key.
+import { recipeCommand } from '../recipe.js';
+
 const $ = (id) => document.getElementById(id);
 const CUSTOM_FIELDS = ['train-hidden', 'train-activation', 'train-dropout'];
+const GROUP_LEGENDS = { run: 'Run', optimizer: 'Optimizer', augmentation: 'Augmentation' };
 
 const QUICK_MLP = {
   id: 'quick-mlp',
   name: 'Quick MLP: 784-128-64-10 ReLU, SGD',
   architecture: '784-128-64-10',
-  options: { loss: 'ce', optimizer: 'sgd', learningRate: 0.05, momentum: 0.9, batchSize: 16, epochs: 3, l2: 0, schedule: 'cosine', augment: false },
+  options: { learningRate: 0.05, momentum: 0.9, batchSize: 16, epochs: 3, schedule: 'cosine' },
 };
 
-// "digitpad train --arch X --lr 0.05 ..." -> { architecture, options } in the JS API's names.
-function recipeToPreset(entry) {
-  const args = entry.recipe.replace(/^digitpad train /, '').match(/'[^']*'|\S+/g).map((a) => a.replace(/^'|'$/g, ''));
-  const options = { loss: 'ce', optimizer: 'sgd', momentum: 0.9, l2: 0, augment: false };
-  const names = { '--lr': 'learningRate', '--momentum': 'momentum', '--batch': 'batchSize', '--epochs': 'epochs',
-    '--l2': 'l2', '--optimizer': 'optimizer', '--loss': 'loss', '--lr-schedule': 'schedule', '--seed': 'seed' };
-  let architecture = '';
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--arch') architecture = args[++i];
-    else if (args[i] === '--augment') options.augment = true;
-    else if (names[args[i]]) {
-      const v = args[++i];
-      options[names[args[i - 1]]] = Number.isNaN(Number(v)) ? v : Number(v);
+/** Each field's id comes from its CLI flag: --lr -> train-lr, --batch -> train-batch. */
+const fieldId = (key) => `train-${key.flag.replace(/^--/, '')}`;
+
+function createField(key) {
+  const id = fieldId(key);
+  const label = document.createElement('label');
+  label.title = `${key.description} (${key.flag})`;
+  let input;
+  if (key.type === 'choice') {
+    input = document.createElement('select');
+    input.append(...key.choices.map((c) => new Option(c, c)));
+  } else {
+    input = document.createElement('input');
+    input.type = key.type === 'boolean' ? 'checkbox' : 'number';
+    if (key.type !== 'boolean') {
+      input.min = String(key.min);
+      input.max = String(key.max);
+      input.step = key.type === 'integer' ? '1' : 'any';
     }
   }
-  if (options.optimizer === 'adam' && !entry.recipe.includes('--lr ')) options.learningRate = 0.001;
-  return { id: `shipped-${entry.id}`, name: `${entry.name} (shipped)`, architecture, options };
+  input.id = id;
+  input.name = key.name;
+  if (key.type === 'boolean') label.append(input, ` ${key.label}`);
+  else label.append(`${key.label} `, input);
+  return label;
 }
 
-const field = () => ({
-  loss: $('train-loss'), optimizer: $('train-optimizer'), learningRate: $('train-lr'), momentum: $('train-momentum'),
-  batchSize: $('train-batch'), epochs: $('train-epochs'), l2: $('train-l2'), augment: $('train-augment'),
-  schedule: $('train-schedule'),
-});
-
-/** The architecture spec: the preset's, or the custom hidden layers of the form. */
-function architectureOf(preset) {
-  if (preset.architecture) return preset.architecture;
-  const sizes = $('train-hidden').value.split(',').map((s) => s.trim()).filter(Boolean);
-  const act = $('train-activation').value;
-  const dropout = Number($('train-dropout').value);
-  const hidden = sizes.map((n) => `dense:${n},${act}${dropout > 0 ? `,dropout:${dropout}` : ''}`);
-  return ['input:28x28x1', ...hidden, 'dense:10'].join(',');
+/** The table's defaults for an optimizer. */
+function defaultsFor(keys, optimizer) {
+  return Object.fromEntries(keys.map((k) => [k.name, optimizer === 'adam' && k.adamDefault !== null ? k.adamDefault : k.default]));
 }
 
-/** Puts a preset's options into the form (the custom fields only count for the custom preset). */
-function applyPresetToForm(preset) {
-  for (const id of CUSTOM_FIELDS) $(id).disabled = Boolean(preset.architecture);
-  const f = field();
-  const o = { ...QUICK_MLP.options, ...preset.options };
-  f.loss.value = o.loss;
-  f.optimizer.value = o.optimizer ?? 'sgd';
-  f.learningRate.value = o.learningRate;
-  f.momentum.value = o.momentum ?? 0.9;
-  f.batchSize.value = o.batchSize;
-  f.epochs.value = o.epochs;
-  f.l2.value = o.l2 ?? 0;
-  f.augment.checked = Boolean(o.augment);
-  f.schedule.value = ['constant', 'cosine'].includes(o.schedule ?? 'constant') ? (o.schedule ?? 'constant') : 'constant';
-}
+/** Fills the preset selector and the option fields; returns the settings' API. */
+export function initSettings(manifest, keys) {
+  const groups = new Map();
+  for (const key of keys) {
+    if (!groups.has(key.group)) {
+      const fieldset = document.createElement('fieldset');
+      fieldset.className = `train-options train-options-${key.group}`;
+      const legend = document.createElement('legend');
+      legend.textContent = GROUP_LEGENDS[key.group] ?? key.group;
+      fieldset.append(legend);
+      groups.set(key.group, fieldset);
+    }
+    groups.get(key.group).append(createField(key));
+  }
+  $('train-network').after(...groups.values());
+  const input = (key) => $(fieldId(key));
 
-/** The form as the options object of a run (an empty number field becomes NaN: the core rejects it). */
-function readOptionsFromForm(preset) {
-  const f = field();
-  const number = (el) => (el.value.trim() === '' ? NaN : Number(el.value));
-  return {
-    ...(preset.options.init ? { init: preset.options.init } : {}),
-    loss: f.loss.value,
-    optimizer: f.optimizer.value,
-    learningRate: number(f.learningRate),
-    momentum: number(f.momentum),
-    batchSize: number(f.batchSize),
-    epochs: number(f.epochs),
-    l2: number(f.l2),
-    augment: f.augment.checked,
-    schedule: f.schedule.value,
-    seed: Date.now() % 100000,
-    name: `Trained here: ${architectureOf(preset).replace(/^input:28x28x1,/, '')}`,
-  };
-}
-
-/** Fills the preset selector and follows it; returns trainRequest() -> { spec, options }. */
-export function initSettings(manifest) {
   const presets = [
     QUICK_MLP,
-    ...manifest.presets.map((p) => ({ ...p, name: `Seed: ${p.name} (published ${p.publishedAccuracy})` })),
-    ...manifest.models.map(recipeToPreset),
+    ...manifest.presets.map((p) => ({ id: p.id, name: `Seed: ${p.name} (published ${p.publishedAccuracy})`, ...p.recipe })),
+    ...manifest.models.map((m) => ({ id: `shipped-${m.id}`, name: `${m.name} (shipped)`, ...m.recipe })),
     { id: 'custom', name: 'Custom: hidden layers below', architecture: null, options: {} },
   ];
   const presetSelect = $('train-preset');
   presetSelect.replaceChildren(...presets.map((p) => new Option(p.name, p.id)));
   const selected = () => presets.find((p) => p.id === presetSelect.value);
-  const showSpec = () => { $('train-spec').textContent = architectureOf(selected()); };
-  presetSelect.addEventListener('change', () => {
-    applyPresetToForm(selected());
+
+  /** The architecture spec: the preset's, or the custom hidden layers of the form. */
+  function architecture() {
+    const preset = selected();
+    if (preset.architecture) return preset.architecture;
+    const sizes = $('train-hidden').value.split(',').map((s) => s.trim()).filter(Boolean);
+    const act = $('train-activation').value;
+    const dropout = Number($('train-dropout').value);
+    const hidden = sizes.map((n) => `dense:${n},${act}${dropout > 0 ? `,dropout:${dropout}` : ''}`);
+    return ['input:28x28x1', ...hidden, 'dense:10'].join(',');
+  }
+
+  /** Every key as the form holds it (an empty number field is NaN: the core rejects it). */
+  function options() {
+    return Object.fromEntries(keys.map((key) => {
+      const el = input(key);
+      if (key.type === 'boolean') return [key.name, el.checked];
+      if (key.type === 'choice') return [key.name, el.value];
+      return [key.name, el.value.trim() === '' ? NaN : Number(el.value)];
+    }));
+  }
+
+  /** The options that differ from the table's defaults: what a command line needs. */
+  function changedOptions(all) {
+    const defaults = defaultsFor(keys, all.optimizer);
+    return Object.fromEntries(Object.entries(all).filter(([name, value]) => value !== defaults[name]));
+  }
+
+  function showSpec() {
+    const current = options();
+    for (const key of keys) {
+      const [other, value] = key.when ? key.when.split('=') : [];
+      input(key).closest('label').hidden = Boolean(key.when) && String(current[other]) !== value;
+    }
+    $('train-spec').textContent = architecture();
+    $('train-command').textContent = recipeCommand({ architecture: architecture(), options: changedOptions(current) }, keys);
+  }
+
+  function applyPreset() {
+    const preset = selected();
+    for (const id of CUSTOM_FIELDS) $(id).disabled = Boolean(preset.architecture);
+    const values = { ...defaultsFor(keys, preset.options.optimizer), ...preset.options };
+    for (const key of keys) {
+      if (key.type === 'boolean') input(key).checked = Boolean(values[key.name]);
+      else input(key).value = String(values[key.name]);
+    }
+    delete $('train-command').dataset.options;
     showSpec();
+  }
+
+  presetSelect.addEventListener('change', applyPreset);
+  $('train-form').addEventListener('input', (e) => {
+    if (e.target !== presetSelect) showSpec();
   });
-  for (const id of CUSTOM_FIELDS) $(id).addEventListener('input', showSpec);
-  applyPresetToForm(selected());
-  showSpec();
+  applyPreset();
+
   return {
-    trainRequest: () => ({ spec: architectureOf(selected()), options: readOptionsFromForm(selected()) }),
+    /** The request of a run: the spec and every training option, with the model's name. */
+    trainRequest: () => ({
+      spec: architecture(),
+      options: { ...options(), name: `Trained here: ${architecture().replace(/^input:28x28x1,/, '')}` },
+    }),
+    /** A run started: show the options its trainer really got ({ architecture, options }). */
+    showTrainerOptions({ architecture: spec, options: given }) {
+      $('train-command').textContent = recipeCommand({ architecture: spec, options: changedOptions(given) }, keys);
+      $('train-command').dataset.options = JSON.stringify({ architecture: spec, options: given });
+    },
   };
 }

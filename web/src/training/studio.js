@@ -14,7 +14,7 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   const client = new TrainingClient();
   const data = new TrainingData(client);
   client.onCrash = () => data.forget();
-  const settings = initSettings(manifest);
+  const settings = initSettings(manifest, recognizer.trainOptionKeys);
   let corrections = null;
   const runPanel = initRunPanel({
     client,
@@ -22,6 +22,7 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     charts: createTrainingCharts($('loss-chart'), $('accuracy-chart')),
     useModel,
     shippedModels: manifest.models.map((m) => `${m.name} ${(m.testAccuracy * 100).toFixed(2)}%`).join(', '),
+    onStarted: (trainer) => settings.showTrainerOptions(trainer),
     savedCorrections: () => corrections?.count ?? 0,
   });
   corrections = initCorrectionsPanel({

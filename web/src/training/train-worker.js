@@ -106,7 +106,9 @@ const handlers = {
     job = { paused: false, cancelled: false, resume: null };
     try {
       trainer.setData(...trainingSet(request.extra));
-      return await runJob(id, trainer, request.options?.epochs ?? 1);
+      const { architecture, options } = trainer.info;
+      reply(id, Reply.STARTED, { architecture, options });
+      return await runJob(id, trainer, options.epochs);
     } catch (error) {
       throw new ProtocolError(/diverged/.test(error.message) ? 'DivergedError' : 'TrainingError', error.message);
     } finally {

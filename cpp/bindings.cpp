@@ -16,7 +16,6 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "core/gemm.hpp"
 #include "core/model_format.hpp"
 #include "core/preprocess.hpp"
 #include "core/trainer.hpp"
@@ -361,6 +360,4 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   function("preprocess", &preprocess);
   function("parseIdx", &parse_idx_files);
   function("heapBytesInUse", &heap_bytes_in_use);
-  // Test hook: the WebAssembly SIMD GEMM kernels against their plain-loop references.
-  function("gemmSelfTest", &gemm_self_test);
 }

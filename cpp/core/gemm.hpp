@@ -5,11 +5,13 @@
 // C is overwritten; lda/ldb/ldc are the column strides (leading dimensions) in floats, and C
 // must not overlap A or B.
 //
-// Natively these are Eigen's products. Eigen 3.4 has no WebAssembly SIMD backend, so when
-// compiled with -msimd128 they are register-blocked wasm_simd128 kernels (gemm.cpp), which
-// also skip the zeros of sparse inputs (drawings are ~80% background) exactly. Each
-// fast path has a plain-loop reference next to it, which the tests hold it to: natively in
-// ctest, and in the WebAssembly build through a test-only program (tests/cpp/gemm_self_test.cpp).
+// One interface, two implementations; CMake compiles one of them into digitpad_core:
+// natively Eigen's products (gemm_eigen.cpp); in the Emscripten build register-blocked
+// wasm_simd128 kernels (gemm_wasm_simd.cpp), because Eigen 3.4 has no WebAssembly SIMD backend.
+// The kernels also skip the zeros of sparse inputs (drawings are ~80% background) exactly.
+// The plain-loop references (gemm_reference.cpp) are built everywhere: the tests hold each
+// fast path to them (tests/cpp/gemm_self_test.cpp, run natively by ctest and in WebAssembly
+// by the test-only program tests/wasm/gemm_self_test_main.cpp).
 #pragma once
 
 namespace digitpad {

@@ -1,4 +1,4 @@
-// The WebAssembly SIMD GEMM kernels (cpp/core/gemm.cpp) can only run in the WASM
+// The WebAssembly SIMD GEMM kernels (cpp/core/gemm_wasm_simd.cpp) can only run in the WASM
 // build, so a test-only program built with the same core and flags (build/wasm/gemm_self_test.cjs,
 // from tests/wasm/gemm_self_test_main.cpp) holds them to the plain-loop references: all three
 // transpose cases, every m, n in 1..17, the block edges 63, 65, 129, the network's own shapes,

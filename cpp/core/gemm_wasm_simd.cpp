@@ -1,52 +1,14 @@
-#include "gemm.hpp"
+// gemm.hpp's products in the Emscripten build: hand-written wasm_simd128 kernels. CMake builds
+// this file instead of gemm_eigen.cpp there (-msimd128 is required).
+#include <wasm_simd128.h>
 
 #include <algorithm>
 #include <vector>
 
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-#else
-#include <Eigen/Core>
-#endif
+#include "gemm.hpp"
 
 namespace digitpad {
 
-// ---- References: the definitions --------------------------------------------------------
-
-void gemm_nn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc) {
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) {
-      double sum = 0.0;  // C(i,j) = sum_p A(i,p) B(p,j)
-      for (int p = 0; p < k; ++p) sum += double(a[i + p * lda]) * b[p + j * ldb];
-      c[i + j * ldc] = float(sum);
-    }
-}
-
-void gemm_nt_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc) {
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) {
-      double sum = 0.0;  // C(i,j) = sum_p A(i,p) B(j,p)
-      for (int p = 0; p < k; ++p) sum += double(a[i + p * lda]) * b[j + p * ldb];
-      c[i + j * ldc] = float(sum);
-    }
-}
-
-void gemm_tn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc) {
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) {
-      double sum = 0.0;  // C(i,j) = sum_p A(p,i) B(p,j)
-      for (int p = 0; p < k; ++p) sum += double(a[p + i * lda]) * b[p + j * ldb];
-      c[i + j * ldc] = float(sum);
-    }
-}
-
-#ifdef __wasm_simd128__
-
-// ---- WebAssembly SIMD ---------------------------------------------------------------------
-//
 // One micro-kernel computes a tile of C, MV*4 rows x NR columns, held in MV*NR v128
 // accumulators, over a block of the depth: per depth step p it loads MV vectors of op(A)'s
 // column p and multiplies them by NR broadcast entries of op(B)'s row p (no FMA in 128-bit
@@ -379,34 +341,5 @@ void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int l
              int ldc) {
   blocked_gemm(m, n, k, true, a, lda, false, b, ldb, c, ldc);
 }
-
-#else  // native: Eigen's products
-
-namespace {
-using ConstMap = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
-using Map = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
-}  // namespace
-
-void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-             int ldc) {
-  Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, m, k, Eigen::OuterStride<>(lda)) * ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
-}
-
-void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-             int ldc) {
-  Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, m, k, Eigen::OuterStride<>(lda)) *
-      ConstMap(b, n, k, Eigen::OuterStride<>(ldb)).transpose();
-}
-
-void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-             int ldc) {
-  Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, k, m, Eigen::OuterStride<>(lda)).transpose() *
-      ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
-}
-
-#endif
 
 }  // namespace digitpad

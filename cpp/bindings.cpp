@@ -16,7 +16,6 @@
 #include <string>
 
 #include "core/errors.hpp"
-#include "core/gemm.hpp"
 #include "core/model_format.hpp"
 #include "core/preprocess.hpp"
 #include "core/train_options.hpp"
@@ -341,6 +340,4 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   function("parseIdx", &parse_idx_files);
   function("trainOptionKeys", &train_option_keys_js);
   function("heapBytesInUse", &heap_bytes_in_use);
-  // Test hook: the WebAssembly SIMD GEMM kernels against their plain-loop references.
-  function("gemmSelfTest", &gemm_self_test);
 }

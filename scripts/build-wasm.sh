@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly module (web/wasm/digitpad.mjs + digitpad.wasm) with Debian's
-# Emscripten, from the same CMakeLists.txt as the native build.
+# Builds the WebAssembly module (web/wasm/digitpad.mjs + digitpad.wasm) and the test-only GEMM
+# self-test (build/wasm/) with Debian's Emscripten, from the same CMakeLists.txt as the native
+# build. emcmake supplies Emscripten's toolchain file; the wasm preset does the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export NODE_PATH=/usr/share/nodejs  # Debian's emcc finds acorn there
-emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
-  -DEigen3_DIR=/usr/share/eigen3/cmake >/dev/null
-cmake --build build/wasm -j"$(nproc)"
+emcmake cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j"$(nproc)"

@@ -4,6 +4,9 @@
 #   --browser  also Debian's Chromium, for the browser tests (npm test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Scripts that run several others (test.sh, bench.sh) run setup first and export this, so the
+# build scripts they call, which run setup when used on their own, skip it.
+[ -z "${DIGITPAD_SETUP_DONE:-}" ] || exit 0
 
 apt_packages=(g++ clang cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
 [ "${1:-}" = "--browser" ] && apt_packages+=(chromium)

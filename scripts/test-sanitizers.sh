@@ -6,9 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 bash scripts/setup.sh
-cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DDIGITPAD_SANITIZE=ON -DDIGITPAD_SIMD=none >/dev/null
-cmake --build build/sanitize -j"$(nproc)"
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize -j"$(nproc)"
 # The robustness suite and the CNN training test take minutes under the sanitizers; the
 # native suite runs them.
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" \

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
+export DIGITPAD_SETUP_DONE=1
 bash scripts/build-native.sh
 bash scripts/build-site.sh
 (cd build/native && ctest --output-on-failure -j"$(nproc)")

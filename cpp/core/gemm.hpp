@@ -5,11 +5,13 @@
 // C is overwritten; lda/ldb/ldc are the column strides (leading dimensions) in floats, and C
 // must not overlap A or B.
 //
-// Natively these are Eigen's products. Eigen 3.4 has no WebAssembly SIMD backend, so when
-// compiled with -msimd128 they are register-blocked wasm_simd128 kernels (gemm.cpp), which
-// also skip the zeros of sparse inputs (drawings are ~80% background) exactly. Each
-// fast path has a plain-loop reference next to it, which the tests hold it to: natively in
-// ctest, and in the WebAssembly build through gemm_self_test (exposed to JS by the bindings).
+// One interface, two implementations; CMake compiles one of them into digitpad_core:
+// natively Eigen's products (gemm_eigen.cpp); in the Emscripten build register-blocked
+// wasm_simd128 kernels (gemm_wasm_simd.cpp), because Eigen 3.4 has no WebAssembly SIMD backend.
+// The kernels also skip the zeros of sparse inputs (drawings are ~80% background) exactly.
+// The plain-loop references (gemm_reference.cpp) are built everywhere: the tests hold each
+// fast path to them (tests/cpp/gemm_self_test.cpp, run natively by ctest and in WebAssembly
+// by the test-only program tests/wasm/gemm_self_test_main.cpp).
 #pragma once
 
 namespace digitpad {
@@ -28,12 +30,5 @@ void gemm_nt_reference(int m, int n, int k, const float* a, int lda, const float
                        float* c, int ldc);
 void gemm_tn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
                        float* c, int ldc);
-
-// Runs gemm_nn/nt/tn against the references over many shapes (every m, n in 1..17 with a few
-// depths, the edges 63, 65, 129 of the register blocks, the network's own shapes, padded
-// leading dimensions, and inputs that are mostly zeros) and returns the largest error relative
-// to the magnitude of the terms summed, max |c - c_ref| / (sum_p |a_ip b_pj| + tiny). About
-// 1e-7 when the kernels are right; a wrong index gives errors near 1.
-double gemm_self_test();
 
 }  // namespace digitpad

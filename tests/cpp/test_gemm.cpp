@@ -1,10 +1,11 @@
 // The products behind every layer: the references by hand, and the fast path (Eigen natively;
-// the WebAssembly kernels are held to the same check in tests/js/wasm-gemm.test.js).
+// the WebAssembly kernels are held to the same self-test in tests/js/wasm-gemm.test.js).
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "gemm.hpp"
+#include "gemm_self_test.hpp"
 
 using namespace digitpad;
 

@@ -1,56 +1,14 @@
-#include "gemm.hpp"
+// gemm.hpp's products in the Emscripten build: hand-written wasm_simd128 kernels. CMake builds
+// this file instead of gemm_eigen.cpp there (-msimd128 is required).
+#include <wasm_simd128.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <vector>
 
-#include "rng.hpp"
-
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-#else
-#include <Eigen/Core>
-#endif
+#include "gemm.hpp"
 
 namespace digitpad {
 
-// ---- References: the definitions --------------------------------------------------------
-
-void gemm_nn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc) {
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) {
-      double sum = 0.0;  // C(i,j) = sum_p A(i,p) B(p,j)
-      for (int p = 0; p < k; ++p) sum += double(a[i + p * lda]) * b[p + j * ldb];
-      c[i + j * ldc] = float(sum);
-    }
-}
-
-void gemm_nt_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc) {
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) {
-      double sum = 0.0;  // C(i,j) = sum_p A(i,p) B(j,p)
-      for (int p = 0; p < k; ++p) sum += double(a[i + p * lda]) * b[j + p * ldb];
-      c[i + j * ldc] = float(sum);
-    }
-}
-
-void gemm_tn_reference(int m, int n, int k, const float* a, int lda, const float* b, int ldb,
-                       float* c, int ldc) {
-  for (int j = 0; j < n; ++j)
-    for (int i = 0; i < m; ++i) {
-      double sum = 0.0;  // C(i,j) = sum_p A(p,i) B(p,j)
-      for (int p = 0; p < k; ++p) sum += double(a[p + i * lda]) * b[p + j * ldb];
-      c[i + j * ldc] = float(sum);
-    }
-}
-
-#ifdef __wasm_simd128__
-
-// ---- WebAssembly SIMD ---------------------------------------------------------------------
-//
 // One micro-kernel computes a tile of C, MV*4 rows x NR columns, held in MV*NR v128
 // accumulators, over a block of the depth: per depth step p it loads MV vectors of op(A)'s
 // column p and multiplies them by NR broadcast entries of op(B)'s row p (no FMA in 128-bit
@@ -382,112 +340,6 @@ void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int l
 void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
              int ldc) {
   blocked_gemm(m, n, k, true, a, lda, false, b, ldb, c, ldc);
-}
-
-#else  // native: Eigen's products
-
-namespace {
-using ConstMap = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
-using Map = Eigen::Map<Eigen::MatrixXf, 0, Eigen::OuterStride<>>;
-}  // namespace
-
-void gemm_nn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-             int ldc) {
-  Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, m, k, Eigen::OuterStride<>(lda)) * ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
-}
-
-void gemm_nt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-             int ldc) {
-  Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, m, k, Eigen::OuterStride<>(lda)) *
-      ConstMap(b, n, k, Eigen::OuterStride<>(ldb)).transpose();
-}
-
-void gemm_tn(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
-             int ldc) {
-  Map(c, m, n, Eigen::OuterStride<>(ldc)).noalias() =
-      ConstMap(a, k, m, Eigen::OuterStride<>(lda)).transpose() *
-      ConstMap(b, k, n, Eigen::OuterStride<>(ldb));
-}
-
-#endif
-
-// ---- Self test ----------------------------------------------------------------------------
-
-namespace {
-
-using GemmFn = void (*)(int, int, int, const float*, int, const float*, int, float*, int);
-
-// Largest |fast - reference| / (sum_p |a b| + 1e-30) for one shape, with leading dimensions
-// padded by `pad` so strides are exercised.
-double relative_error(GemmFn fast, GemmFn reference, bool a_transposed, bool b_transposed, int m,
-                      int n, int k, int pad, Rng& rng, float b_zeros = 0.0f) {
-  const int a_rows = a_transposed ? k : m, a_cols = a_transposed ? m : k;
-  const int b_rows = b_transposed ? n : k, b_cols = b_transposed ? k : n;
-  const int lda = a_rows + pad, ldb = b_rows + pad, ldc = m + pad;
-  std::vector<float> a(size_t(lda) * std::max(a_cols, 1)), b(size_t(ldb) * std::max(b_cols, 1));
-  for (float& v : a) v = rng.uniform(-1.0f, 1.0f);
-  for (float& v : b) v = rng.uniform() < b_zeros ? 0.0f : rng.uniform(-1.0f, 1.0f);
-  std::vector<float> abs_a(a.size()), abs_b(b.size());
-  for (size_t i = 0; i < a.size(); ++i) abs_a[i] = std::fabs(a[i]);
-  for (size_t i = 0; i < b.size(); ++i) abs_b[i] = std::fabs(b[i]);
-  const float sentinel = 12345.0f;  // the padding of C must survive
-  std::vector<float> c(size_t(ldc) * n, sentinel), c_ref(c.size()), magnitude(c.size());
-  fast(m, n, k, a.data(), lda, b.data(), ldb, c.data(), ldc);
-  reference(m, n, k, a.data(), lda, b.data(), ldb, c_ref.data(), ldc);
-  reference(m, n, k, abs_a.data(), lda, abs_b.data(), ldb, magnitude.data(), ldc);
-  double worst = 0.0;
-  for (int j = 0; j < n; ++j) {
-    for (int i = 0; i < m; ++i) {
-      const size_t at = size_t(j) * ldc + i;
-      const double error = std::fabs(double(c[at]) - c_ref[at]) / (double(magnitude[at]) + 1e-30);
-      worst = std::isfinite(error) ? std::max(worst, error) : 1.0;
-    }
-    for (int i = m; i < ldc; ++i)
-      if (c[size_t(j) * ldc + i] != sentinel) worst = std::max(worst, 1.0);
-  }
-  return worst;
-}
-
-}  // namespace
-
-double gemm_self_test() {
-  struct Case {
-    GemmFn fast, reference;
-    bool a_transposed, b_transposed;
-  };
-  const Case cases[] = {{gemm_nn, gemm_nn_reference, false, false},
-                        {gemm_nt, gemm_nt_reference, false, true},
-                        {gemm_tn, gemm_tn_reference, true, false}};
-  Rng rng(7);
-  double worst = 0.0;
-  for (const Case& t : cases) {
-    for (int m = 1; m <= 17; ++m)
-      for (int n = 1; n <= 17; ++n)
-        for (int k : {1, 5, 17})
-          worst = std::max(worst, relative_error(t.fast, t.reference, t.a_transposed,
-                                                 t.b_transposed, m, n, k, (m + n) % 3, rng));
-    const int edges[] = {1, 3, 4, 8, 63, 65, 129};
-    for (int m : edges)
-      for (int n : edges)
-        for (int k : {2, 64, 257})
-          worst = std::max(worst, relative_error(t.fast, t.reference, t.a_transposed,
-                                                 t.b_transposed, m, n, k, (m + k) % 2, rng));
-    // Inputs that are mostly zeros (drawings, whose zeros gemm_nn skips), one sample and more.
-    for (int m : {1, 2, 3, 4, 5, 7, 9, 13, 17, 31, 33, 63, 65, 129})
-      for (int n : {1, 4, 7, 64})
-        for (int k : {1, 5, 17, 300, 784})
-          worst = std::max(worst, relative_error(t.fast, t.reference, t.a_transposed,
-                                                 t.b_transposed, m, n, k, m % 2, rng, 0.8f));
-    // The layers' shapes: 784-128-64-10 with batch 64 and 1, a 3x3x32 convolution.
-    const int shapes[][3] = {{128, 64, 784}, {128, 1, 784}, {64, 64, 128}, {10, 64, 64},
-                             {10, 1, 64},    {784, 64, 128}, {32, 200, 288}};
-    for (const auto& s : shapes)
-      worst = std::max(worst, relative_error(t.fast, t.reference, t.a_transposed, t.b_transposed,
-                                             s[0], s[1], s[2], 0, rng));
-  }
-  return worst;
 }
 
 }  // namespace digitpad

@@ -58,9 +58,47 @@ describe('models', () => {
     expect(await page.locator('#model-select').inputValue()).toBe(before);
     await drawStrokes(page, DIGIT_STROKES[7]);
     expect((await predictionOf(page)).digit).toBe('7');
+    expect(await page.locator('#error').isHidden()).toBe(true);  // drawing again: the message is old news
   });
 
-  test('a model file from disk is used, and the selector switches models', async () => {
+  test('the model selector: the last choice wins over downloads that end out of order', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+    // Each download takes longer than the next one asked for: they end in reverse order.
+    let asked = 0;
+    await page.context().route('**/models/*.bin', async (route) => {
+      const delayMs = Math.max(0, 1600 - 200 * asked++);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await route.continue();
+    });
+    await page.focus('#model-select');
+    await page.keyboard.press('ArrowDown');
+    const second = manifest.models[1];
+    await waitForText(page, '#model-info', `Loading ${second.name}`);  // a download shows that it is loading
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowUp');
+    expect(await page.locator('#model-select').inputValue()).toBe(manifest.models[0].id);
+    await page.waitForTimeout(2500);  // every download has ended
+    expect(asked).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('#model-info').textContent()).toMatch(new RegExp(`^${manifest.models[0].name}:`));
+    expect(await page.locator('#model-select').inputValue()).toBe(manifest.models[0].id);
+  });
+
+  test('a model that cannot be downloaded: the message names the model still in use, the selector shows it', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+    const inUse = manifest.models.find((m) => m.default);
+    const broken = manifest.models.find((m) => !m.default);
+    suite.allow(/503|Failed to load resource/);
+    await page.context().route(`**/models/${broken.file}`, (route) => route.fulfill({ status: 503, body: 'busy' }));
+    await page.selectOption('#model-select', broken.id);
+    await waitForText(page, '#error', `Could not use ${broken.name}: could not fetch models/${broken.file}: HTTP 503. Still using ${inUse.name}.`);
+    expect(await page.locator('#model-select').inputValue()).toBe(inUse.id);
+    expect(await page.locator('#model-info').textContent()).toMatch(new RegExp(`^${inUse.name}:`));
+    await page.selectOption('#model-select', 'mlp');  // choosing another model: the message goes
+    await waitForText(page, '#model-info', /^digitpad MLP:/);
+    expect(await page.locator('#error').isHidden()).toBe(true);
+  });
+
+  test('a model file from disk, and the selector switches models', async () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
     const mlp = manifest.models.find((m) => m.id === 'mlp');
     await page.setInputFiles('#model-input', { name: 'my-model.bin', mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(ROOT, 'models', mlp.file)) });

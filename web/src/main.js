@@ -38,7 +38,10 @@ pad.addEventListener('change', () => {
     recognizeNow(false);
   });
 });
-pad.addEventListener('strokeend', () => recognizeNow(true));
+pad.addEventListener('strokeend', () => {
+  showPageError('');  // a message about a model or an image is old news once the user draws
+  recognizeNow(true);
+});
 
 // Anything dropped on the page: a picture of a digit, or else a model file.
 document.addEventListener('dragover', (e) => e.preventDefault());

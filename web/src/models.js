@@ -23,6 +23,8 @@ export class ModelPicker {
   #onChange;
   #select = $('model-select');
   #custom = new Map();  // selector value -> { bytes, label } of the models that are not shipped
+  #inUseKey = null;     // the selector value of the model in use
+  #choice = 0;          // counts the user's choices: a download that ends after a later choice is dropped
 
   /** onChange(): the model in use changed (recognise the pad again). */
   constructor(recognizer, manifest, onChange) {
@@ -46,7 +48,7 @@ export class ModelPicker {
   /** Starts with the manifest's default model and enables the selector. */
   async start() {
     this.#select.value = this.#manifest.default;
-    await this.#useShipped(this.#manifest.default);
+    await this.#useShipped(this.#manifest.default, await fetchBytes(this.#shippedUrl(this.#manifest.default)));
     this.#select.disabled = false;
   }
 
@@ -60,9 +62,12 @@ export class ModelPicker {
    * Returns false, keeping the current model, if the bytes are not a usable model.
    */
   useCustom(bytes, label, key) {
+    this.#choice++;  // a download still under way is no longer wanted
     try {
       this.#recognizer.use(bytes, label);
     } catch (error) {
+      this.#select.value = this.#inUseKey;
+      this.#inUse(false);
       showPageError(`${label} is not a usable model: ${error.message}. Still using ${this.#recognizer.current.label}.`);
       return false;
     }
@@ -75,34 +80,52 @@ export class ModelPicker {
     option.textContent = label;
     this.#custom.set(key, { bytes, label });
     this.#select.value = key;
+    this.#inUseKey = key;
     this.#inUse();
     return true;
   }
 
+  // The user chose an entry of the selector. The last choice wins: a download that finishes
+  // after a later choice is dropped, so what the selector shows is what is in use.
   async #chosen(key) {
     const custom = this.#custom.get(key);
     if (custom) {
       this.useCustom(custom.bytes, custom.label, key);
       return;
     }
+    const choice = ++this.#choice;
+    const entry = this.#manifest.models.find((m) => m.id === key);
+    showPageError('');
+    $('model-info').textContent = `Loading ${entry.name} (${Math.round(entry.sizeBytes / 1024)} KB)… Still using ${this.#recognizer.current.label} until it is here.`;
+    $('model-info').dataset.loading = entry.id;
     try {
-      await this.#useShipped(key);
-      showPageError('');
+      const bytes = await fetchBytes(this.#shippedUrl(key));
+      if (choice !== this.#choice) return;
+      this.#useShipped(key, bytes);
     } catch (error) {
-      showPageError(error.message);
+      if (choice !== this.#choice) return;
+      this.#select.value = this.#inUseKey;
+      this.#inUse(false);
+      showPageError(`Could not use ${entry.name}: ${error.message}. Still using ${this.#recognizer.current.label}.`);
     }
   }
 
-  async #useShipped(id) {
-    const entry = this.#manifest.models.find((m) => m.id === id);
-    this.#recognizer.use(await fetchBytes(`models/${entry.file}`), entry.name);
+  #shippedUrl(id) {
+    return `models/${this.#manifest.models.find((m) => m.id === id).file}`;
+  }
+
+  #useShipped(id, bytes) {
+    this.#recognizer.use(bytes, this.#manifest.models.find((m) => m.id === id).name);
+    this.#inUseKey = id;
     this.#inUse();
   }
 
-  #inUse() {
+  /** Shows the model in use; changed: it is another model than before (recognise again). */
+  #inUse(changed = true) {
     const { info, bytes, label } = this.#recognizer.current;
+    delete $('model-info').dataset.loading;
     $('model-info').textContent =
       `${label}: ${info.architecture.replace(/^input:28x28x1,/, '')} · ${info.parameters.toLocaleString('en')} parameters · ${(bytes.length / 1024).toFixed(0)} KB`;
-    this.#onChange();
+    if (changed) this.#onChange();
   }
 }

@@ -29,3 +29,20 @@ export function correctionsFromJson(text) {
     return { pixels, label: c.label };
   });
 }
+
+const identity = (c) => `${c.label}:${c.pixels.join(',')}`;
+
+/**
+ * Of the incoming corrections, those not among the saved ones nor earlier in the list:
+ * { added: [...], skipped: how many were already there }.
+ */
+export function newCorrections(saved, incoming) {
+  const seen = new Set(saved.map(identity));
+  const added = incoming.filter((c) => {
+    const id = identity(c);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return { added, skipped: incoming.length - added.length };
+}

@@ -9,7 +9,7 @@
 //             -> { train: count, test: count }; 'progress' events { loaded, total } while fetching
 //   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
 //             options: the training options' keys (dp.trainOptionKeys()) and the model's name
-//             -> { model, testAccuracy, best: { model, testAccuracy, epoch }, cancelled };
+//             -> { model, testAccuracy, testImages, best: { model, testAccuracy, epoch }, cancelled };
 //             'started' { architecture, options: every key as the trainer got it } first
 //   pause, resume, cancel -> {}
 //   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)

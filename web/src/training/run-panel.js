@@ -23,6 +23,7 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
     $('train-start').disabled = !view.startEnabled;
     $('train-pause').disabled = !view.pauseEnabled;
     $('train-pause').textContent = view.pauseLabel;
+    $('train-pause').title = view.pauseTitle;
     $('train-cancel').disabled = !view.cancelEnabled;
     $('corrections-finetune').disabled = !view.fineTuneEnabled;
     const stats = $('train-stats');
@@ -30,6 +31,8 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
     if (view.samplesPerSecond === null) delete stats.dataset.samplesPerSecond;
     else stats.dataset.samplesPerSecond = view.samplesPerSecond.toFixed(0);
     $('train-progress').value = view.progress;
+    $('train-warning').textContent = view.warning;
+    $('train-warning').hidden = !view.warning;
     $('train-result').hidden = !view.offerVisible;
     $('train-result-text').textContent = view.offerText;
     if (view.offerVisible) $('train-result').dataset.testAccuracy = String(view.offerTestAccuracy);
@@ -40,16 +43,20 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
   render();
 
   /**
-   * One job from Start (or Fine-tune) to its end. prepareRequest() runs once the data are
+   * One job from Start (or Fine-tune) to its end. The run begins before the first await, so
+   * its buttons are disabled from the click on. prepareRequest() runs once the data are
    * loaded and returns the 'train' request. Resolves with the worker's result, or null if the
-   * run failed (the run's view shows why). Callers check run.active first.
+   * run failed or was cancelled before training (the run's view shows why). Callers check
+   * run.active first.
    */
   async function runJob(kind, prepareRequest) {
-    run.begin(kind);
+    const attempt = run.begin(kind);
     charts.reset();
     try {
       await data.ensure();
+      if (!run.isCurrent(attempt)) return null;  // cancelled while the data loaded
       const request = await prepareRequest();
+      if (!run.isCurrent(attempt)) return null;
       run.dataReady();
       const result = await client.request(Request.TRAIN, request, {
         onEvent: (type, event) => {
@@ -66,7 +73,7 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
       run.ended(result);
       return result;
     } catch (error) {
-      run.fail(error);
+      if (run.isCurrent(attempt)) run.fail(error);
       return null;
     }
   }
@@ -83,11 +90,12 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
     }
   });
   $('train-cancel').addEventListener('click', () => {
-    if (run.state === RunState.TRAINING || run.state === RunState.PAUSED) tell(Request.CANCEL);
+    if (run.state === RunState.LOADING_DATA) run.cancelLoading();
+    else if (run.state === RunState.TRAINING || run.state === RunState.PAUSED) tell(Request.CANCEL);
   });
 
-  $('train-use').addEventListener('click', () => useModel(run.offer.model, `Trained here (${(run.offer.testAccuracy * 100).toFixed(1)}%)`));
-  $('train-download').addEventListener('click', () => downloadBytes(run.offer.model, 'digitpad-trained.bin'));
+  $('train-use').addEventListener('click', () => useModel(run.offer.model, viewOf(run).offerLabel));
+  $('train-download').addEventListener('click', () => downloadBytes(run.offer.model, viewOf(run).offerFileName));
   $('train-discard').addEventListener('click', () => run.discard());
 
   return { run, runJob, render };

@@ -208,7 +208,7 @@ async function runJob(id, trainer, epochs) {
     await yieldToMessages();
   }
   const cancelled = job.cancelled;
-  const result = { cancelled, best, seconds: (performance.now() - start) / 1000, samples: last?.samples ?? 0 };
+  const result = { cancelled, best, testImages: data.test.labels.length, seconds: (performance.now() - start) / 1000, samples: last?.samples ?? 0 };
   if (!cancelled) Object.assign(result, { model: trainer.exportModel(), testAccuracy: finalAccuracy });
   const transfer = [result.model?.buffer, best?.model?.buffer].filter(Boolean);
   return [result, transfer];

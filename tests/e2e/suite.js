@@ -6,9 +6,10 @@ import { serveSite } from './static-server.js';
 
 /**
  * Registers the hooks; returns { page() } for the current test's page, and allow(pattern) for
- * a problem a test provokes on purpose.
+ * a problem a test provokes on purpose. context: more of Playwright's context options (a phone:
+ * { isMobile: true, hasTouch: true }; colorScheme; bypassCSP to inject a checker).
  */
-export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad = async () => {} } = {}) {
+export function pageSuite({ viewport = { width: 1100, height: 900 }, context = {}, afterLoad = async () => {} } = {}) {
   let site;
   let browser;
   let page;
@@ -22,7 +23,7 @@ export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad =
     await site?.close();
   });
   beforeEach(async () => {
-    page = await browser.newPage({ viewport });
+    page = await browser.newPage({ viewport, ...context });
     const problems = [];
     page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

@@ -6,8 +6,10 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 export class ConfidenceChart {
   #chart;
+  #canvas;
 
   constructor(canvas) {
+    this.#canvas = canvas;
     this.#chart = new Chart(canvas, {
       type: 'bar',
       data: {
@@ -39,5 +41,9 @@ export class ConfidenceChart {
     dataset.data = data;
     dataset.backgroundColor = data.map((_, i) => (probabilities && i === top ? accent : muted));
     this.#chart.update('none');
+    // The chart's text alternative: every value, as a screen reader would read the bars.
+    this.#canvas.setAttribute('aria-label', probabilities
+      ? `Confidence for each digit: ${data.map((p, i) => `${i}: ${Math.round(p * 100)}%`).join(', ')}`
+      : 'Confidence for each digit: none yet, the pad is empty');
   }
 }

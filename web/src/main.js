@@ -1,5 +1,6 @@
 // The page: wires the pad, the recognizer and its view, the model picker, the training studio
 // and the offline support together. Each part lives in its own module.
+import { applyChartTheme } from './chart-theme.js';
 import { classifyImageFile, initImageInput } from './image-input.js';
 import { ModelPicker } from './models.js';
 import { registerServiceWorker } from './offline.js';
@@ -13,6 +14,7 @@ import { initTraining } from './training/studio.js';
 
 const $ = (id) => document.getElementById(id);
 const pad = new DrawingPad($('pad'));
+applyChartTheme();
 const view = new RecognitionView();
 let recognizer = null;
 let models = null;
@@ -22,6 +24,7 @@ function recognizeNow(final) {
 }
 
 initTheme($('theme-toggle'), () => {
+  applyChartTheme();
   pad.render();
   recognizeNow(false);
 });
@@ -31,6 +34,7 @@ initImageInput(pad);
 // Live while drawing (at most once a frame), and at once when a stroke ends.
 let framePending = false;
 pad.addEventListener('change', () => {
+  $('pad-hint').hidden = !pad.isEmpty;  // "draw a digit here" until there is ink
   if (framePending) return;
   framePending = true;
   requestAnimationFrame(() => {

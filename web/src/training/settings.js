@@ -114,7 +114,12 @@ export function initSettings(manifest, keys) {
 
   function applyPreset() {
     const preset = selected();
-    for (const id of CUSTOM_FIELDS) $(id).disabled = Boolean(preset.architecture);
+    // The custom network's fields mean nothing with a preset's architecture: not shown at all.
+    for (const id of CUSTOM_FIELDS) {
+      $(id).disabled = Boolean(preset.architecture);
+      $(id).closest('label').hidden = Boolean(preset.architecture);
+    }
+    $('hidden-help').hidden = Boolean(preset.architecture);
     const values = { ...defaultsFor(keys, preset.options.optimizer), ...preset.options };
     for (const key of keys) {
       if (key.type === 'boolean') input(key).checked = Boolean(values[key.name]);

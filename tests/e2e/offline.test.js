@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeServiceWorker } from '../../scripts/service-worker.mjs';
 import { DIGIT_STROKES, drawStrokes, launchChromium, predictionOf, waitForText } from './browser.js';
-import { DIST, serveSite } from './static-server.js';
+import { DIST, serveSite } from '../../scripts/serve.mjs';
 
 // A copy of dist/ that the update test can redeploy.
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'digitpad-site-'));

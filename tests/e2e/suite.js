@@ -2,7 +2,7 @@
 // no console errors, page errors, failed requests or requests to other origins.
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { launchChromium } from './browser.js';
-import { serveSite } from './static-server.js';
+import { serveSite } from '../../scripts/serve.mjs';
 
 /**
  * Registers the hooks; returns { page() } for the current test's page, and allow(pattern) for

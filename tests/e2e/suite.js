@@ -6,15 +6,16 @@ import { serveSite } from '../../scripts/serve.mjs';
 
 /**
  * Registers the hooks; returns { page() } for the current test's page, and allow(pattern) for
- * a problem a test provokes on purpose.
+ * a problem a test provokes on purpose. `host` is passed to serveSite (scripts/serve.mjs), to
+ * serve the site the way another kind of static host does.
  */
-export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad = async () => {} } = {}) {
+export function pageSuite({ viewport = { width: 1100, height: 900 }, afterLoad = async () => {}, host = {} } = {}) {
   let site;
   let browser;
   let page;
   let allowed = [];
   beforeAll(async () => {
-    site = await serveSite();
+    site = await serveSite(host);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
-import { DIST, serveSite } from '../tests/e2e/static-server.js';
+import { DIST, serveSite } from '../scripts/serve.mjs';
 import { saveResults } from './config.mjs';
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];

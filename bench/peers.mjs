@@ -5,7 +5,7 @@
 // Merges `peers` into bench/results.json; bench/report.mjs prints the table.
 import path from 'node:path';
 import { launchChromium } from '../tests/e2e/browser.js';
-import { serveSite } from '../tests/e2e/static-server.js';
+import { serveSite } from '../scripts/serve.mjs';
 import { CNN, DEFAULT_MODEL, MLP, ROOT, saveResults } from './config.mjs';
 
 const server = await serveSite({ root: ROOT, prefix: '/' });

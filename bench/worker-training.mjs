@@ -4,7 +4,7 @@
 // the pad's draw-to-prediction latency while the CNN trains. Merges `browserTraining` into
 // bench/results.json; bench/report.mjs prints the table.
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
-import { serveSite } from '../tests/e2e/static-server.js';
+import { serveSite } from '../scripts/serve.mjs';
 import { DEFAULT_MODEL, saveResults } from './config.mjs';
 
 

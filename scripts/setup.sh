@@ -8,6 +8,15 @@ cd "$(dirname "$0")/.."
 # build scripts they call, which run setup when used on their own, skip it.
 [ -z "${DIGITPAD_SETUP_DONE:-}" ] || exit 0
 
+# Node: Vite 8 needs 20.19+ or 22.12+ (Debian 12's own nodejs package is 18, too old).
+node_version=$(node --version 2>/dev/null || true)
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a > 22 ? 0 : 1)' 2>/dev/null; then
+  echo "setup: digitpad needs Node.js 20.19+ or 22.12+ (for Vite 8); found ${node_version:-no working node} ($(command -v node || echo 'not on PATH'))." >&2
+  echo "setup: Debian 12's own nodejs package is 18. Install Node 22 LTS, e.g. with nvm (nvm install 22)," >&2
+  echo "       from https://nodejs.org or NodeSource's Debian packages, make sure it comes first on PATH, then run this again." >&2
+  exit 1
+fi
+
 apt_packages=(g++ clang cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
 [ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()

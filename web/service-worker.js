@@ -34,7 +34,9 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    const cached = await cache.match(request, { ignoreSearch: true });
+    // ignoreVary: hosts that send `Vary: Origin` (vite preview, some CDNs) would otherwise make
+    // every match miss, since the page's requests and the precache's differ in Origin.
+    const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
     if (cached) return cached;
     const response = await fetch(request);
     if (response.ok && response.type === 'basic') await cache.put(request, response.clone());

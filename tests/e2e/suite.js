@@ -2,20 +2,22 @@
 // no console errors, page errors, failed requests or requests to other origins.
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { launchChromium } from './browser.js';
-import { serveSite } from './static-server.js';
+import { serveSite } from '../../scripts/serve.mjs';
 
 /**
  * Registers the hooks; returns { page() } for the current test's page, and allow(pattern) for
  * a problem a test provokes on purpose. context: more of Playwright's context options (a phone:
- * { isMobile: true, hasTouch: true }; colorScheme; bypassCSP to inject a checker).
+ * { isMobile: true, hasTouch: true }; colorScheme; bypassCSP to inject a checker). `host` is
+ * passed to serveSite (scripts/serve.mjs), to serve the site the way another kind of static
+ * host does.
  */
-export function pageSuite({ viewport = { width: 1100, height: 900 }, context = {}, afterLoad = async () => {} } = {}) {
+export function pageSuite({ viewport = { width: 1100, height: 900 }, context = {}, afterLoad = async () => {}, host = {} } = {}) {
   let site;
   let browser;
   let page;
   let allowed = [];
   beforeAll(async () => {
-    site = await serveSite();
+    site = await serveSite(host);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium } from './browser.js';
-import { DIST, serveSite } from './static-server.js';
+import { DIST, serveSite } from '../../scripts/serve.mjs';
 
 let site;
 let browser;

@@ -27,16 +27,34 @@ const yieldToMessages = () => new Promise((resolve) => {
   channel.port2.postMessage(0);
 });
 
-async function fetchGzip(url, bytes, onBytes) {
+// A data file's bytes, decompressed. Static hosts serve a .gz file in one of two ways: as it
+// is (the body is gzip), or with `Content-Encoding: gzip` (the browser has already decoded the
+// body), so the bytes decide (gunzipIfNeeded), never the headers or the name. Progress is in
+// bytes of the .gz file (`bytes`) either way: a decoded body counts in proportion to its size
+// (`rawBytes`).
+async function fetchDataFile(url, { bytes, rawBytes }, onBytes) {
   const response = await fetch(url);
   if (!response.ok) throw new ProtocolError('DataError', `could not fetch ${url}: HTTP ${response.status}`);
-  const counted = response.body.pipeThrough(new TransformStream({
-    transform(chunk, controller) {
-      onBytes(chunk.byteLength);
-      controller.enqueue(chunk);
-    },
-  }));
-  return new Uint8Array(await new Response(counted.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+  const chunks = [];
+  let received = 0;
+  let counted = 0;
+  const reader = response.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    chunks.push(next.value);
+    received += next.value.byteLength;
+    const gzip = chunks[0][0] === 0x1f && chunks[0][1] === 0x8b;
+    const progress = Math.min(bytes, gzip ? received : Math.floor(received * (bytes / rawBytes)));
+    if (progress > counted) onBytes(progress - counted);
+    counted = Math.max(counted, progress);
+  }
+  if (counted < bytes) onBytes(bytes - counted);
+  const body = new Uint8Array(received);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return gunzipIfNeeded(body);
 }
 
 // Gzip-compressed or raw IDX bytes -> raw bytes.
@@ -80,7 +98,7 @@ const handlers = {
           reply(id, Reply.PROGRESS, { loaded, total });
         }
       };
-      const [trI, trL, teI, teL] = await Promise.all(parts.map((p) => fetchGzip(new URL(p.file, base), p.bytes, onBytes)));
+      const [trI, trL, teI, teL] = await Promise.all(parts.map((p) => fetchDataFile(new URL(p.file, base), p, onBytes)));
       data = { train: parsePair(dp, trI, trL, 'training data'), test: parsePair(dp, teI, teL, 'test data') };
     } else {
       const [trI, trL, teI, teL] = await Promise.all(

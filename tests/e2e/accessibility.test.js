@@ -114,6 +114,19 @@ describe('desktop', () => {
     }
   });
 
+  test('settings that do not apply are hidden: momentum with Adam, the betas with SGD, augmentation details without augmentation', async () => {
+    await openPanel(page, 'training-panel');
+    const visible = (id) => page.locator(`#${id}`).isVisible();
+    await page.selectOption('#train-preset', 'shipped-small-cnn');  // Adam, cosine, augmentation
+    expect(await page.locator('#train-optimizer').inputValue()).toBe('adam');
+    expect([await visible('train-momentum'), await visible('train-beta1'), await visible('train-rotation')]).toEqual([false, true, true]);
+    expect(await visible('train-lr-step-epochs')).toBe(false);
+    await page.selectOption('#train-preset', 'quick-mlp');  // SGD, no augmentation
+    expect([await visible('train-momentum'), await visible('train-beta1'), await visible('train-rotation')]).toEqual([true, false, false]);
+    await page.selectOption('#train-lr-schedule', 'step');
+    expect(await visible('train-lr-step-epochs')).toBe(true);
+  });
+
   test('Tab reaches every control of the page and the open panels, each with a visible focus ring', async () => {
     await openPanel(page, 'training-panel');
     await openPanel(page, 'corrections-panel');

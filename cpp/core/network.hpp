@@ -35,7 +35,7 @@ class Network {
   const float* params() const { return params_.data(); }
   float* grads() { return grads_.data(); }
   // 1 for weights (L2 decay applies), 0 for biases: one entry per parameter.
-  const std::vector<float>& decay_mask() const { return decay_mask_; }
+  const FloatBuffer& decay_mask() const { return decay_mask_; }
 
   void init_params(uint64_t seed, Init choice = Init::Auto);
 
@@ -53,7 +53,7 @@ class Network {
   Architecture arch_;
   std::string name_;
   std::vector<std::unique_ptr<Layer>> layers_;
-  std::vector<float> params_, grads_, decay_mask_;
+  FloatBuffer params_, grads_, decay_mask_;
   std::vector<const Matrix*> layer_inputs_;  // inputs of the last forward, for backward
 };
 

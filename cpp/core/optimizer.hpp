@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "tensor.hpp"
 #include "train_options.hpp"
 
 namespace digitpad {
@@ -22,7 +23,7 @@ class SgdMomentum : public Optimizer {
   void step(float* params, const float* grads, int64_t n, float learning_rate) override;
 
  private:
-  std::vector<float> velocity_;
+  FloatBuffer velocity_;
   float momentum_;
 };
 
@@ -34,7 +35,7 @@ class Adam : public Optimizer {
   void step(float* params, const float* grads, int64_t n, float learning_rate) override;
 
  private:
-  std::vector<float> m_, v_;
+  FloatBuffer m_, v_;
   float beta1_, beta2_, epsilon_;
   int64_t t_ = 0;
 };

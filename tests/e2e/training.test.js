@@ -36,6 +36,9 @@ test('train the default MLP preset for an epoch, then use it', async () => {
   expect(accuracy).toBeGreaterThanOrEqual(0.9);
   await waitForText(page, '#train-result-text', /^Trained\. It reads \d+\.\d\d% of 2,000 test images, not the 10,000 the shipped models are measured on\. The shipped models on the 10,000 MNIST test images: /);
   expect(await page.locator('#model-info').textContent()).toBe(before);  // nothing changes until asked
+  // The charts' text alternatives carry their latest values.
+  expect(await page.locator('#loss-chart').getAttribute('aria-label')).toMatch(/^Training loss \(smoothed\): \d+\.\d{3} at epoch \d\.\d$/);
+  expect(await page.locator('#accuracy-chart').getAttribute('aria-label')).toMatch(/^Training accuracy \(smoothed\): \d+\.\d% at epoch \d\.\d; test accuracy after epoch 1: \d+\.\d%$/);
 
   await page.click('#train-use');
   await waitForText(page, '#model-info', /^Trained here \(\d+\.\d%\)/);

@@ -53,6 +53,17 @@ export function createTrainingCharts(lossCanvas, accuracyCanvas) {
   ], 'accuracy', 1);
   let loss = new ChunkCurve();
   let accuracy = new ChunkCurve();
+  // The charts' text alternative: their latest values, for screen readers.
+  const last = (chart, i) => chart.data.datasets[i].data.at(-1);
+  const percent = (y) => `${(y * 100).toFixed(1)}%`;
+  function describe() {
+    const [l, a, t] = [last(lossChart, 0), last(accuracyChart, 0), last(accuracyChart, 1)];
+    lossCanvas.setAttribute('aria-label', l ? `Training loss (smoothed): ${l.y.toFixed(3)} at epoch ${l.x.toFixed(1)}` : 'Training loss: no run yet');
+    accuracyCanvas.setAttribute('aria-label', a
+      ? `Training accuracy (smoothed): ${percent(a.y)} at epoch ${a.x.toFixed(1)}${t ? `; test accuracy after epoch ${t.x}: ${percent(t.y)}` : ''}`
+      : 'Training and test accuracy: no run yet');
+  }
+  describe();
   return {
     reset() {
       loss = new ChunkCurve();
@@ -61,6 +72,7 @@ export function createTrainingCharts(lossCanvas, accuracyCanvas) {
         chart.data.datasets.forEach((d) => { d.data = []; });
         chart.update('none');
       }
+      describe();
     },
     /** A 'progress' event: x is the epoch as a fraction. */
     addProgress(p) {
@@ -69,11 +81,13 @@ export function createTrainingCharts(lossCanvas, accuracyCanvas) {
       accuracyChart.data.datasets[0].data.push({ x, y: accuracy.add(p.epoch, p.batch, p.accuracy) });
       lossChart.update('none');
       accuracyChart.update('none');
+      describe();
     },
     /** An 'epoch' event: the test accuracy after epoch e.epoch. */
     addEpoch(e) {
       accuracyChart.data.datasets[1].data.push({ x: e.epoch + 1, y: e.testAccuracy });
       accuracyChart.update('none');
+      describe();
     },
   };
 }

@@ -97,5 +97,4 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 1024,
   },
-  preview: { port: 4173, strictPort: false },
 });

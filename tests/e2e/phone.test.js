@@ -57,10 +57,12 @@ describe('touch', () => {
   test('taps on Undo and Clear work', async () => {
     await touchStrokes(page, DIGIT_STROKES[1]);
     await touchStrokes(page, DIGIT_STROKES[0]);
+    // A tap's click comes after the touch is acknowledged: wait for the page to act on it.
+    const predictionBecomes = (key, value) => page.waitForFunction(([k, v]) => document.getElementById('prediction').dataset[k] === v, [key, value], { timeout: 5_000 });
     await page.tap('#undo');
-    expect((await predictionOf(page)).digit).toBe('1');
+    await predictionBecomes('digit', '1');
     await page.tap('#clear');
-    expect((await predictionOf(page)).state).toBe('empty');
+    await predictionBecomes('state', 'empty');
   });
 
   test('the correction buttons and the pad buttons are at least 44x44 px on a touch screen', async () => {

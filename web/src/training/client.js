@@ -12,10 +12,6 @@ export class TrainingClient {
   #pending = new Map();  // id -> { resolve, reject, onEvent }
   onCrash = () => {};
 
-  get running() {
-    return this.#worker !== null;
-  }
-
   #start() {
     const worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data: { id, type, data } }) => {

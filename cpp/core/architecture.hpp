@@ -74,7 +74,11 @@ constexpr int kMaxLayers = 64;
 constexpr int kMaxDimension = 4096;            // any height, width, channels or units
 constexpr int64_t kMaxParameters = 64 << 20;   // 64 Mi floats = 256 MB
 constexpr int64_t kMaxActivation = 16 << 20;   // floats per sample in any layer
-constexpr int kNumClasses = 10;
+// A network's outputs: the ten digits, and optionally an eleventh, "not a digit" (a dot, a
+// letter, a scribble), trained on label kNotDigit.
+constexpr int kDigitClasses = 10;
+constexpr int kNotDigit = 10;
+constexpr int kMaxClasses = 11;
 
 // Parses a spec string; throws ConfigError naming the bad token.
 Architecture parse_architecture(const std::string& spec,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "architecture.hpp"
 #include "errors.hpp"
 
 namespace digitpad {
@@ -52,9 +53,9 @@ void check_magic(const uint8_t* data, size_t size, uint32_t expected, size_t hea
 
 void check_labels(const uint8_t* labels, size_t count, const std::string& what) {
   for (size_t i = 0; i < count; ++i)
-    if (labels[i] > 9)
+    if (labels[i] > kNotDigit)
       throw DataFormatError(what + ": label " + std::to_string(labels[i]) + " at index " +
-                            std::to_string(i) + " is not a digit 0..9");
+                            std::to_string(i) + " is not a digit 0..9 or 10 (not a digit)");
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace digitpad {
 
 // count images of rows x cols uint8 pixels (0 = background, 255 = ink), row-major, one
-// after another, and one label 0..9 per image.
+// after another, and one label per image: 0..9, or 10 (kNotDigit) for ink that is no digit.
 struct Dataset {
   int count = 0;
   int rows = 0;

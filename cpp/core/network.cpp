@@ -28,9 +28,9 @@ std::vector<std::unique_ptr<Layer>> build_layers(const Architecture& arch) {
       throw ConfigError("architecture has more than " + std::to_string(kMaxParameters) +
                         " parameters");
   }
-  if (shape.size() != kNumClasses)
-    throw ConfigError("the last layer must give " + std::to_string(kNumClasses) +
-                      " outputs (one per digit), not " + std::to_string(shape.size()));
+  if (shape.size() != kDigitClasses && shape.size() != kMaxClasses)
+    throw ConfigError("the last layer must give 10 outputs (one per digit) or 11 (and \"not a "
+                      "digit\"), not " + std::to_string(shape.size()));
   return layers;
 }
 
@@ -95,7 +95,7 @@ void Network::predict(const Matrix& x, Matrix& probs) {
   // In slices of 64 samples: a convolution's im2col buffer grows with the batch (a 1,000-image
   // batch through 32 channels of 3x3 would need 900 MB), and WebAssembly has 2 GB at most.
   constexpr Eigen::Index kSlice = 64;
-  probs.resize(kNumClasses, x.cols());
+  probs.resize(classes(), x.cols());
   Matrix slice, slice_probs;
   for (Eigen::Index first = 0; first < x.cols(); first += kSlice) {
     const Eigen::Index n = std::min(kSlice, x.cols() - first);

@@ -14,7 +14,7 @@ namespace digitpad {
 class Network {
  public:
   // Validates the architecture against its input shape (throws ConfigError) and allocates
-  // zeroed parameters. The last layer must produce the 10 digit classes.
+  // zeroed parameters. The last layer must produce the 10 digits, or 11 with "not a digit".
   explicit Network(const Architecture& arch, std::string name = "");
   Network(Network&&) = default;
   Network& operator=(Network&&) = default;
@@ -27,6 +27,8 @@ class Network {
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   Shape input_shape() const { return arch_.input; }
+  // 10 (digits) or 11 (digits and kNotDigit).
+  int classes() const { return int(layers_.back()->output_shape().size()); }
   int layer_count() const { return int(layers_.size()); }
   const Layer& layer(int i) const { return *layers_[size_t(i)]; }
 
@@ -39,13 +41,13 @@ class Network {
 
   void init_params(uint64_t seed, Init choice = Init::Auto);
 
-  // x: input size x batch, values 0..1 -> last layer's outputs: 10 x batch (logits for the
+  // x: input size x batch, values 0..1 -> last layer's outputs: classes x batch (logits for the
   // cross-entropy loss). The reference is valid until the next forward.
   const Matrix& forward(const Matrix& x, const ForwardContext& ctx);
-  // dout: 10 x batch, the loss gradient for the last forward. Writes grads().
+  // dout: classes x batch, the loss gradient for the last forward. Writes grads().
   void backward(const Matrix& dout);
 
-  // Class probabilities, 10 x batch: softmax of the logits for cross-entropy models; for
+  // Class probabilities, classes x batch: softmax of the logits for cross-entropy models; for
   // MSE models the outputs clamped at 0 and normalised to sum 1.
   void predict(const Matrix& x, Matrix& probs);
 

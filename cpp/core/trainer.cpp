@@ -17,6 +17,13 @@ int argmax_column(const Matrix& m, Eigen::Index col) {
   return int(best);
 }
 
+void check_labels_fit(const Dataset& data, const Network& network, const char* which) {
+  for (uint8_t label : data.labels)
+    if (label >= network.classes())
+      throw ConfigError(std::string("the ") + which + " set has \"not a digit\" examples (label 10) "
+                        "but the network has 10 outputs: end it with dense:11");
+}
+
 }  // namespace
 
 Network new_network(const std::string& spec, const TrainOptions& options, std::string name) {
@@ -36,6 +43,7 @@ Trainer::Trainer(Network& network, const Dataset& data, const TrainOptions& opti
   if (data.image_size() != in.size())
     throw ConfigError("training images are " + std::to_string(data.rows) + "x" +
                       std::to_string(data.cols) + " but the network takes " + in.str());
+  check_labels_fit(data, network, "training");
   if (options.augment && (in.height != data.rows || in.width != data.cols))
     throw ConfigError("augmentation needs image-shaped input, the network takes " + in.str());
   order_.resize(size_t(data.count));
@@ -121,21 +129,22 @@ ChunkResult Trainer::run(int max_batches) {
 
 // ---- Evaluation --------------------------------------------------------------------------
 
-double Evaluation::class_accuracy(int digit) const {
+double Evaluation::class_accuracy(int label) const {
   int64_t total = 0;
-  for (int64_t v : confusion[size_t(digit)]) total += v;
-  return total ? double(confusion[size_t(digit)][size_t(digit)]) / double(total) : 0.0;
+  for (int64_t v : confusion[size_t(label)]) total += v;
+  return total ? double(confusion[size_t(label)][size_t(label)]) / double(total) : 0.0;
 }
 
 std::string Evaluation::to_json() const {
   std::ostringstream out;
   out << "{\"n\":" << n << ",\"correct\":" << correct << ",\"accuracy\":" << json_number(accuracy())
-      << ",\"loss\":" << json_number(loss) << ",\"perClassAccuracy\":[";
-  for (int d = 0; d < 10; ++d) out << (d ? "," : "") << json_number(class_accuracy(d));
+      << ",\"loss\":" << json_number(loss) << ",\"rejected\":" << rejected
+      << ",\"classes\":" << classes << ",\"perClassAccuracy\":[";
+  for (int c = 0; c < classes; ++c) out << (c ? "," : "") << json_number(class_accuracy(c));
   out << "],\"confusion\":[";
-  for (int t = 0; t < 10; ++t) {
+  for (int t = 0; t < classes; ++t) {
     out << (t ? "," : "") << "[";
-    for (int p = 0; p < 10; ++p) out << (p ? "," : "") << confusion[size_t(t)][size_t(p)];
+    for (int p = 0; p < classes; ++p) out << (p ? "," : "") << confusion[size_t(t)][size_t(p)];
     out << "]";
   }
   out << "]}";
@@ -155,7 +164,9 @@ Evaluation evaluate(Network& network, const Dataset& data, int batch_size) {
     throw ConfigError("test images are " + std::to_string(data.rows) + "x" +
                       std::to_string(data.cols) + " but the network takes " +
                       network.input_shape().str());
+  check_labels_fit(data, network, "test");
   Evaluation e;
+  e.classes = network.classes();
   Matrix x, dout;
   double loss_sum = 0;
   for (int first = 0; first < data.count; first += batch_size) {
@@ -168,6 +179,7 @@ Evaluation evaluate(Network& network, const Dataset& data, int batch_size) {
       const int predicted = argmax_column(out, j);
       e.confusion[labels[j]][size_t(predicted)]++;
       e.correct += predicted == labels[j];
+      e.rejected += predicted == kNotDigit && labels[j] != kNotDigit;
     }
     e.n += size;
   }

@@ -68,11 +68,16 @@ struct Evaluation {
   int64_t n = 0;
   int64_t correct = 0;
   double loss = 0;  // mean loss
-  std::array<std::array<int64_t, 10>, 10> confusion{};  // [true digit][predicted digit]
+  int classes = kDigitClasses;  // the network's: 10, or 11 with "not a digit"
+  // [true class][predicted class]; row and column kNotDigit are used by 11-class networks.
+  std::array<std::array<int64_t, kMaxClasses>, kMaxClasses> confusion{};
+  // Digits (labels 0..9) the network answered "not a digit" for: counted as errors.
+  int64_t rejected = 0;
 
   double accuracy() const { return n ? double(correct) / double(n) : 0.0; }
-  double class_accuracy(int digit) const;  // recall of one digit; 0 when it never occurs
-  // {n, correct, accuracy, loss, perClassAccuracy, confusion}: the one serialisation, printed
+  double class_accuracy(int label) const;  // recall of one class; 0 when it never occurs
+  // {n, correct, accuracy, loss, rejected, classes, perClassAccuracy, confusion (classes x
+  // classes)}: the one serialisation, printed
   // by `digitpad eval --json` and parsed by the bindings for JS.
   std::string to_json() const;
 };

@@ -84,10 +84,13 @@ TEST(Idx, RejectsAbsurdDimensionsAndEmptyFiles) {
   EXPECT_THAT(parse_error(idx_images(0, 28, 28, 0), idx_labels(0, 0)), HasSubstr("no images"));
 }
 
-TEST(Idx, RejectsLabelsThatAreNotDigits) {
+TEST(Idx, RejectsLabelsThatAreNeitherDigitsNorNotADigit) {
   std::vector<uint8_t> labels = idx_labels(3, 3);
-  labels[9] = 10;
-  EXPECT_THAT(parse_error(idx_images(3, 2, 4, 24), labels), HasSubstr("not a digit"));
+  labels[9] = 11;
+  EXPECT_THAT(parse_error(idx_images(3, 2, 4, 24), labels), HasSubstr("label 11 at index 1 is not a digit 0..9 or 10"));
+  labels[9] = kNotDigit;  // "not a digit" examples are labels too
+  const std::vector<uint8_t> images = idx_images(3, 2, 4, 24);
+  EXPECT_EQ(parse_idx(images.data(), images.size(), labels.data(), labels.size()).labels[1], kNotDigit);
 }
 
 TEST(Idx, RecognisesGzipAndSaysSo) {

@@ -1,7 +1,10 @@
 // Trains the shipped models with the native tool (fixed seeds), measures each on MNIST's
 // 10,000 test images and writes models/manifest.json. The recipes below are the single
-// source of truth: the manifest records them as { architecture, options }, and the command
-// line each one runs is derived from them (web/src/recipe.js).
+// source of truth: the manifest records them as { architecture, options, data }, and the
+// command line each one runs is derived from them (web/src/recipe.js). `data` is 'mnist' (the
+// 60,000 MNIST training images) or 'mnist+synthetic': what `digitpad-synth --seed 1` writes
+// (MNIST's first 55,000, pen re-drawings of them, font digits and "not a digit" negatives),
+// after which the confidence is calibrated on re-drawings of the other 5,000.
 //   node scripts/train-models.mjs [--only id,id]    (scripts/train-models.sh builds first)
 //   node scripts/train-models.mjs --manifest-only   re-measure the files, keep training times
 import { execFileSync } from 'node:child_process';
@@ -12,6 +15,9 @@ import { recipeArgs, recipeCommand } from '../web/src/recipe.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOOL = path.join(ROOT, 'build/native/digitpad');
+const SYNTH_TOOL = path.join(ROOT, 'build/native/digitpad-synth');
+const SYNTH = path.join(ROOT, 'build/synth');
+const synthSet = (name) => [path.join(SYNTH, `${name}-images-idx3-ubyte`), path.join(SYNTH, `${name}-labels-idx1-ubyte`)];
 const MODELS = path.join(ROOT, 'models');
 const MANIFEST = path.join(MODELS, 'manifest.json');
 
@@ -25,8 +31,9 @@ export const SHIPPED = [
     default: true,
     description: 'Three 3x3 convolutions (16, 32, 64 filters), each pooled, trained with rotation, scale and shift augmentation: small and fast (a tenth of the large CNN\'s work per digit), the page\'s default.',
     recipe: {
-      architecture: 'conv:16x3,relu,maxpool:2,conv:32x3,relu,maxpool:2,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
-      options: { optimizer: 'adam', learningRate: 0.002, schedule: 'cosine', epochs: 15, batchSize: 64, ...AUGMENT_SMALL, seed: 1 },
+      architecture: 'conv:16x3,relu,maxpool:2,conv:32x3,relu,maxpool:2,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:11',
+      options: { optimizer: 'adam', learningRate: 0.002, schedule: 'cosine', epochs: 12, batchSize: 64, ...AUGMENT_SMALL, seed: 1 },
+      data: 'mnist+synthetic',
     },
   },
   {
@@ -106,7 +113,23 @@ function main() {
   for (const model of SHIPPED.filter((m) => only.includes(m.id))) {
     console.log(`== training ${model.id}: ${recipeCommand(model.recipe, keys)}`);
     const start = performance.now();
-    run(['train', ...recipeArgs(model.recipe, keys), '--name', model.name, '--out', path.join(MODELS, model.file)]);
+    const out = path.join(MODELS, model.file);
+    if (model.recipe.data === 'mnist+synthetic') {
+      if (!fs.existsSync(synthSet('calibration')[1])) {
+        console.log(`== writing the synthetic data: digitpad-synth --seed 1 --out ${path.relative(ROOT, SYNTH)}`);
+        fs.mkdirSync(SYNTH, { recursive: true });
+        execFileSync(SYNTH_TOOL, ['--seed', '1', '--out', SYNTH], { stdio: 'inherit' });
+      }
+      const [images, labels] = synthSet('train');
+      const uncalibrated = `${out}.uncalibrated`;
+      run(['train', ...recipeArgs(model.recipe, keys), '--train-images', images, '--train-labels', labels,
+        '--name', model.name, '--out', uncalibrated]);
+      const [calibrationImages, calibrationLabels] = synthSet('calibration');
+      console.log(run(['calibrate', '--model', uncalibrated, '--images', calibrationImages, '--labels', calibrationLabels, '--out', out]));
+      fs.rmSync(uncalibrated);
+    } else {
+      run(['train', ...recipeArgs(model.recipe, keys), '--name', model.name, '--out', out]);
+    }
     trainingSeconds[model.id] = Math.round((performance.now() - start) / 1000);
   }
 

@@ -43,8 +43,8 @@ TEST(Robustness, DefaultModelRecognisesDrawnDigits) {
   Network net = load_model_file(path);
   const Dataset test = read_idx_files(test::mnist_path("t10k-images-idx3-ubyte"),
                                       test::mnist_path("t10k-labels-idx1-ubyte"));
-  constexpr int kDrawings = 2000;
-  Rng rng(2024);
+  constexpr int kDrawings = test::kRobustnessDrawings;
+  Rng rng(test::kRobustnessSeed);
   int correct = 0, no_digit = 0;
   int by_background[3] = {0, 0, 0}, seen_background[3] = {0, 0, 0};
   Matrix x(784, 1), probs;

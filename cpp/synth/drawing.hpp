@@ -1,15 +1,19 @@
-// Re-renders an MNIST digit the way a person's drawing arrives from a canvas: scaled and
-// placed on a larger canvas, with another pen width, in RGBA with a given background. The
-// robustness tests feed these to preprocess_drawing().
+// The robustness suite's renderer: an MNIST digit the way a person's drawing arrives from a
+// canvas: scaled and placed on a larger canvas, with another pen width, in RGBA with a given
+// background. The robustness test and `digitpad-synth` (its IDX copy) feed these to
+// preprocess_drawing().
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "pen.hpp"
 #include "preprocess.hpp"
 #include "rng.hpp"
 
 namespace digitpad::test {
+
+using synth::skeleton;
 
 enum class Background { DarkOnLight, LightOnDark, Transparent };
 
@@ -22,36 +26,6 @@ struct DrawingStyle {
   Background background = Background::DarkOnLight;
   bool always_follow_centre_line = false;  // a real pen even where it changes the digit
 };
-
-// Zhang-Suen thinning of the mask ink >= 0.5 to one-pixel-wide lines: the path a pen took.
-inline std::vector<uint8_t> skeleton(const std::vector<float>& ink, int w, int h) {
-  std::vector<uint8_t> m(ink.size());
-  for (size_t i = 0; i < ink.size(); ++i) m[i] = ink[i] >= 0.5f;
-  auto at = [&](int x, int y) -> int { return (x < 0 || y < 0 || x >= w || y >= h) ? 0 : m[size_t(y) * w + size_t(x)]; };
-  bool changed = true;
-  std::vector<size_t> remove;
-  while (changed) {
-    changed = false;
-    for (int pass = 0; pass < 2; ++pass) {
-      remove.clear();
-      for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-          if (!at(x, y)) continue;
-          const int p[8] = {at(x, y - 1), at(x + 1, y - 1), at(x + 1, y), at(x + 1, y + 1),
-                            at(x, y + 1), at(x - 1, y + 1), at(x - 1, y), at(x - 1, y - 1)};
-          int neighbours = 0, transitions = 0;
-          for (int k = 0; k < 8; ++k) neighbours += p[k], transitions += (!p[k] && p[(k + 1) % 8]);
-          if (neighbours < 2 || neighbours > 6 || transitions != 1) continue;
-          if (pass == 0 && (p[0] * p[2] * p[4] || p[2] * p[4] * p[6])) continue;
-          if (pass == 1 && (p[0] * p[2] * p[6] || p[0] * p[4] * p[6])) continue;
-          remove.push_back(size_t(y) * w + size_t(x));
-        }
-      for (size_t i : remove) m[i] = 0;
-      changed = changed || !remove.empty();
-    }
-  }
-  return m;
-}
 
 // Draws the path with a round pen of the given width, anti-aliased.
 inline std::vector<float> stroke_path(const std::vector<uint8_t>& path, int w, int h, float pen) {
@@ -71,13 +45,9 @@ inline std::vector<float> stroke_path(const std::vector<uint8_t>& path, int w, i
 // digit keeps its own strokes, thickened for a fatter pen (thinning them would break them).
 inline std::vector<float> redraw_with_pen(const std::vector<float>& digit, int side, float pen,
                                           bool always_follow_centre_line) {
+  if (always_follow_centre_line || synth::centre_line_describes(digit, side, side))
+    return stroke_path(skeleton(digit, side, side), side, side, pen);
   const float natural = stroke_width(digit, side, side);
-  const std::vector<uint8_t> path = skeleton(digit, side, side);
-  const std::vector<float> to_path = signed_distance(std::vector<float>(path.begin(), path.end()), side, side);
-  float farthest = 0;  // from any ink pixel to the centre line
-  for (size_t i = 0; i < digit.size(); ++i)
-    if (digit[i] >= 0.5f && !path[i]) farthest = std::max(farthest, 0.5f - to_path[i]);
-  if (always_follow_centre_line || farthest <= 0.8f * natural) return stroke_path(path, side, side, pen);
   return offset_strokes(digit, side, side, std::max(0.0f, 0.5f * (pen - natural)));
 }
 
@@ -128,6 +98,10 @@ inline std::vector<uint8_t> render_drawing(const uint8_t* mnist, const DrawingSt
     }
   return rgba;
 }
+
+// The robustness suite: this many MNIST test digits (every fifth), styles drawn from this seed.
+constexpr int kRobustnessDrawings = 2000;
+constexpr uint64_t kRobustnessSeed = 2024;
 
 // A random style within the robustness suite's ranges.
 inline DrawingStyle random_style(Rng& rng) {

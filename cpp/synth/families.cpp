@@ -181,8 +181,8 @@ std::vector<std::string> with_dir(std::initializer_list<const char*> files) {
 
 }  // namespace
 
-const char* const kLetters = "AEFHKLMNPRTUVWXaefhkmnrtuvwx";
-const char* const kSymbols = "#&@%*~<>";
+const char* const kLetters = "AEFHKMNPRVWXhkmnrvwx";
+const char* const kSymbols = "#@%*~<>";
 
 const std::vector<FamilyInfo>& families() {
   static const std::vector<FamilyInfo> all = {

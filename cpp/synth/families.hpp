@@ -30,8 +30,10 @@ struct FamilyInfo {
 };
 const std::vector<FamilyInfo>& families();
 
-// Letters that look like no digit (O, I, l, S, Z, B, b, g, q, G, C, y and the like are left
-// out: a person writing them may mean a digit), and symbols for the held-out family.
+// Letters that look like no digit, and symbols for the held-out family. Left out, because a
+// person writing them may mean a digit or the digit's own shape is among their forms: O o D Q
+// U u C c (0), I l i j J L T t (1, 7, 4), S s (5), Z z (2), B (8), b G (6), g q a y (9), e (6),
+// f, and & (8).
 extern const char* const kLetters;
 extern const char* const kSymbols;
 

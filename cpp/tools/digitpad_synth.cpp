@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
     auto count = [&](int n) { return std::max(1, int(double(n) * scale)); };
 
     // Training: MNIST as it is, pen re-drawings of it (a tenth stretched to fill a box), font
-    // digits, and the trained families of negatives in equal shares.
+    // digits, and the trained families of negatives.
     Rng rng(seed);
     Collected training;
     for (int i = 0; i < used.count; ++i) training.add_raw(used.image(i), used.labels[size_t(i)]);
@@ -217,10 +217,12 @@ int main(int argc, char** argv) {
     }
     for (int n = 0; n < count(15000); ++n)
       add_one(training, n % 10, [&] { return generate.font_digit(n % 10, false, rng, n % 10 == 3); });
+    // Letters take three shares: people write them on the pad more than any other non-digit,
+    // and their shapes vary most.
     std::vector<Family> trained;
     for (const FamilyInfo& f : families())
-      if (!f.held_out) trained.push_back(f.family);
-    for (int n = 0; n < count(40000); ++n) {
+      if (!f.held_out) trained.insert(trained.end(), f.family == Family::Letter ? 3 : 1, f.family);
+    for (int n = 0; n < count(50000); ++n) {
       const Family family = trained[size_t(n) % trained.size()];
       add_one(training, kNotDigit, [&] { return generate.negative(family, rng); });
     }

@@ -1,6 +1,5 @@
 #include "network.hpp"
 
-#include <cmath>
 #include <cstdio>
 
 #include "errors.hpp"

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "core/errors.hpp"
+#include "core/json.hpp"
 #include "core/model_format.hpp"
 #include "core/preprocess.hpp"
 #include "core/train_options.hpp"
@@ -108,6 +109,10 @@ val describe_network(const Network& net) {
   info.set("parameters", double(net.param_count()));
   const Shape in = net.input_shape();
   info.set("inputShape", val::array(std::vector<int>{in.height, in.width, in.channels}));
+  info.set("classes", val::array(net.class_labels()));
+  // As the shortest text that reads back as the same float (1.0444119, not 1.0444118976593018),
+  // the number `digitpad info --json` prints.
+  info.set("temperature", parse_json(json_number(net.temperature())));
   return info;
 }
 

@@ -4,7 +4,8 @@
 //   const model = dp.loadModel(bytes);               // Uint8Array of a model file; throws Error
 //   model.predict(pixels784)                         // Float32Array(10) of probabilities
 //   model.predictBatch(pixels, count)                // Float32Array(10 * count)
-//   model.info                                       // { name, architecture, loss, parameters, inputShape }
+//   model.info                                       // { name, architecture, loss, parameters, inputShape,
+//                                                    //   classes: ['0', ..., '9'(, 'not a digit')], temperature }
 //   model.toBytes(); model.dispose();
 //
 //   const seen = dp.preprocess(imageData.data, width, height);  // any drawing, RGBA
@@ -48,7 +49,11 @@ export class DigitModel extends Owned {
     super(handle);
     this.#info = handle.describe();
   }
-  /** Name, architecture spec, loss, parameter count and input shape. */
+  /**
+   * Name, architecture spec, loss, parameter count, input shape, `classes` (what each output
+   * means: '0'..'9', and 'not a digit' for an eleventh) and the calibration `temperature`
+   * (predictions are softmax(logits / temperature); 1 is uncalibrated).
+   */
   get info() {
     return this.#info;
   }

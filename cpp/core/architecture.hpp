@@ -79,6 +79,9 @@ constexpr int64_t kMaxActivation = 16 << 20;   // floats per sample in any layer
 constexpr int kDigitClasses = 10;
 constexpr int kNotDigit = 10;
 constexpr int kMaxClasses = 11;
+// What each output means, as the model file, `digitpad info` and the JS model info name it.
+inline constexpr const char* kClassLabels[kMaxClasses] = {"0", "1", "2", "3", "4", "5", "6",
+                                                          "7", "8", "9", "not a digit"};
 
 // Parses a spec string; throws ConfigError naming the bad token.
 Architecture parse_architecture(const std::string& spec,

@@ -55,11 +55,12 @@ float compute_loss(LossKind kind, const Matrix& outputs, const uint8_t* labels, 
                                             : softmax_cross_entropy(outputs, labels, doutputs);
 }
 
-void softmax_columns(const Matrix& logits, Matrix& probs) {
+void softmax_columns(const Matrix& logits, Matrix& probs, float temperature) {
   probs.resize(logits.rows(), logits.cols());
   for (Eigen::Index n = 0; n < logits.cols(); ++n) {
     const float max_z = logits.col(n).maxCoeff();
-    probs.col(n) = (logits.col(n).array() - max_z).exp().matrix();
+    // (z - max) / T: the same softmax as z / T, and exp never overflows.
+    probs.col(n) = ((logits.col(n).array() - max_z) / temperature).exp().matrix();
     probs.col(n) /= probs.col(n).sum();
   }
 }

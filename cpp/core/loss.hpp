@@ -22,7 +22,7 @@ float mean_squared_error(const Matrix& outputs, const uint8_t* labels, Matrix& d
 
 float compute_loss(LossKind kind, const Matrix& outputs, const uint8_t* labels, Matrix& doutputs);
 
-// Column-wise softmax, numerically stable: probs: classes x batch.
-void softmax_columns(const Matrix& logits, Matrix& probs);
+// Column-wise softmax of logits / temperature, numerically stable: probs: classes x batch.
+void softmax_columns(const Matrix& logits, Matrix& probs, float temperature = 1.0f);
 
 }  // namespace digitpad

@@ -7,6 +7,7 @@
 
 #include "dataset.hpp"
 #include "errors.hpp"
+#include "text.hpp"
 
 namespace digitpad {
 
@@ -28,12 +29,6 @@ uint32_t crc32(const uint8_t* data, size_t size) {
 namespace {
 
 constexpr size_t kLayerRecordBytes = 20;
-
-std::string with_commas(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s;
-}
 
 class Writer {
  public:
@@ -70,6 +65,12 @@ class Reader {
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) v |= uint32_t(data_[pos_ + size_t(i)]) << (8 * i);
     pos_ += 4;
+    return v;
+  }
+  float f32(const char* what) {
+    const uint32_t bits = u32(what);
+    float v;
+    std::memcpy(&v, &bits, 4);
     return v;
   }
   const uint8_t* take(size_t n, const char* what) {
@@ -131,6 +132,46 @@ void write_layer(Writer& w, const LayerSpec& s) {
   }
 }
 
+// Bytes from a file in a message: printable ASCII as it is, anything else as \xNN.
+std::string quoted(const uint8_t* text, size_t size) {
+  std::string out = "\"";
+  for (size_t i = 0; i < size; ++i) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02x", text[i]);
+    out += text[i] >= 0x20 && text[i] < 0x7F && text[i] != '"' ? std::string(1, char(text[i])) : hex;
+  }
+  return out + "\"";
+}
+
+// Version 2's class-label table: a count, then each label as a u32 length and UTF-8 bytes.
+// Labels are those of kClassLabels, in order; returns the count.
+uint32_t read_class_labels(Reader& r) {
+  const uint32_t count = r.u32("class labels");
+  if (count != uint32_t(kDigitClasses) && count != uint32_t(kMaxClasses))
+    throw ModelFormatError("class labels: " + with_commas(count) + " labels, but a network gives " +
+                           std::to_string(kDigitClasses) + " or " + std::to_string(kMaxClasses) +
+                           " outputs");
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t size = r.u32("class labels");
+    if (size > kMaxClassLabelBytes)
+      throw ModelFormatError("class labels: label " + std::to_string(i) + " is " + with_commas(size) +
+                             " bytes; at most " + std::to_string(kMaxClassLabelBytes) + " are allowed");
+    const uint8_t* text = r.take(size, "class labels");
+    if (std::string(reinterpret_cast<const char*>(text), size) != kClassLabels[i])
+      throw ModelFormatError("class labels: output " + std::to_string(i) + " is labelled " +
+                             quoted(text, size) + ", expected \"" + kClassLabels[i] + "\"");
+  }
+  return count;
+}
+
+void write_class_labels(Writer& w, const std::vector<std::string>& labels) {
+  w.u32(uint32_t(labels.size()));
+  for (const std::string& label : labels) {
+    w.u32(uint32_t(label.size()));
+    w.raw(label.data(), label.size());
+  }
+}
+
 // Which layer a flat parameter index belongs to, for error messages.
 std::string locate_param(const Network& net, int64_t index) {
   int64_t offset = 0;
@@ -162,6 +203,8 @@ std::vector<uint8_t> serialize_model(const Network& net) {
   w.u32(uint32_t(arch.input.channels));
   w.u32(uint32_t(name.size()));
   w.raw(name.data(), name.size());
+  write_class_labels(w, net.class_labels());
+  w.f32(net.temperature());
   w.u32(uint32_t(arch.layers.size()));
   for (const LayerSpec& s : arch.layers) write_layer(w, s);
   w.u32(uint32_t(net.param_count()));
@@ -181,9 +224,10 @@ Network deserialize_model(const uint8_t* data, size_t size) {
     throw ModelFormatError("not a digitpad model file: wrong magic (expected \"DIGITPAD\")");
   r.take(8, "magic");
   const uint32_t version = r.u32("version");
-  if (version != kModelVersion)
+  if (version < kOldestModelVersion || version > kModelVersion)
     throw ModelFormatError("unsupported model format version " + std::to_string(version) +
-                           " (this build reads version " + std::to_string(kModelVersion) + ")");
+                           " (this build reads versions " + std::to_string(kOldestModelVersion) +
+                           " to " + std::to_string(kModelVersion) + ")");
   const uint32_t loss = r.u32("header");
   if (loss > uint32_t(LossKind::MeanSquaredError))
     throw ModelFormatError("unknown loss type " + std::to_string(loss));
@@ -200,6 +244,18 @@ Network deserialize_model(const uint8_t* data, size_t size) {
     throw ModelFormatError("model name is " + std::to_string(name_bytes) + " bytes; at most " +
                            std::to_string(kMaxModelNameBytes) + " are allowed");
   const uint8_t* name = r.take(name_bytes, "model name");
+  // Version 1 files say neither: their outputs are what the network gives, uncalibrated.
+  uint32_t label_count = 0;
+  float temperature = 1.0f;
+  if (version >= 2) {
+    label_count = read_class_labels(r);
+    temperature = r.f32("calibration temperature");
+    try {
+      validate_temperature(temperature);
+    } catch (const ConfigError& e) {
+      throw ModelFormatError(e.what());
+    }
+  }
   const uint32_t layer_count = r.u32("header");
   if (layer_count < 1 || layer_count > uint32_t(kMaxLayers))
     throw ModelFormatError("layer count " + std::to_string(layer_count) + " is out of range 1.." +
@@ -236,6 +292,11 @@ Network deserialize_model(const uint8_t* data, size_t size) {
     throw ModelFormatError(std::string("model file is corrupt: ") + buf);
   }
   Network net(arch, std::string(reinterpret_cast<const char*>(name), name_bytes));
+  if (version >= 2 && label_count != uint32_t(net.classes()))
+    throw ModelFormatError("class labels: " + std::to_string(label_count) +
+                           " labels but the network gives " + std::to_string(net.classes()) +
+                           " outputs");
+  net.set_temperature(temperature);
   float* p = net.params();
   for (uint32_t i = 0; i < declared; ++i) {
     const uint32_t bits = uint32_t(weights[4 * i]) | uint32_t(weights[4 * i + 1]) << 8 |

@@ -1,4 +1,6 @@
-// The digitpad model file, version 1 (docs/model-format.md has the byte layout). Loading
+// The digitpad model file (docs/model-format.md has the byte layout). Version 2 adds what the
+// outputs mean (the class labels) and the calibration temperature; writers write version 2,
+// and version 1 files still load (labels from the output count, temperature 1). Loading
 // validates every field before trusting it and throws ModelFormatError saying what is wrong;
 // it never reads outside the given buffer.
 #pragma once
@@ -11,8 +13,10 @@
 namespace digitpad {
 
 constexpr char kModelMagic[8] = {'D', 'I', 'G', 'I', 'T', 'P', 'A', 'D'};
-constexpr uint32_t kModelVersion = 1;
+constexpr uint32_t kModelVersion = 2;        // the version written
+constexpr uint32_t kOldestModelVersion = 1;  // the oldest version read
 constexpr uint32_t kMaxModelNameBytes = 256;
+constexpr uint32_t kMaxClassLabelBytes = 64;
 
 // CRC-32 (IEEE 802.3, as zlib and PNG use it).
 uint32_t crc32(const uint8_t* data, size_t size);

@@ -1,9 +1,20 @@
 #include "network.hpp"
 
+#include <cstdio>
+
 #include "errors.hpp"
 #include "loss.hpp"
 
 namespace digitpad {
+
+void validate_temperature(float t) {
+  if (!(t >= kMinTemperature && t <= kMaxTemperature)) {
+    char message[96];
+    std::snprintf(message, sizeof message, "calibration temperature must be in [%g, %g], got %g",
+                  double(kMinTemperature), double(kMaxTemperature), double(t));
+    throw ConfigError(message);
+  }
+}
 
 namespace {
 
@@ -59,6 +70,15 @@ Network::Network(const Architecture& arch, std::string name)
   layer_inputs_.resize(layers_.size());
 }
 
+std::vector<std::string> Network::class_labels() const {
+  return std::vector<std::string>(kClassLabels, kClassLabels + classes());
+}
+
+void Network::set_temperature(float t) {
+  validate_temperature(t);
+  temperature_ = t;
+}
+
 void Network::init_params(uint64_t seed, Init choice) {
   Rng rng(seed);
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -100,18 +120,21 @@ void Network::predict(const Matrix& x, Matrix& probs) {
   for (Eigen::Index first = 0; first < x.cols(); first += kSlice) {
     const Eigen::Index n = std::min(kSlice, x.cols() - first);
     slice = x.middleCols(first, n);  // outlives forward(), which may hand it back
-    const Matrix& out = forward(slice, ForwardContext{});
-    if (arch_.loss == LossKind::SoftmaxCrossEntropy) {
-      softmax_columns(out, slice_probs);
-    } else {
-      slice_probs = out.cwiseMax(0.0f);
-      for (Eigen::Index j = 0; j < n; ++j) {
-        const float sum = slice_probs.col(j).sum();
-        if (sum > 0.0f) slice_probs.col(j) /= sum;
-        else slice_probs.col(j).setConstant(1.0f / float(slice_probs.rows()));
-      }
-    }
+    probabilities(forward(slice, ForwardContext{}), slice_probs);
     probs.middleCols(first, n) = slice_probs;
+  }
+}
+
+void Network::probabilities(const Matrix& outputs, Matrix& probs) const {
+  if (arch_.loss == LossKind::SoftmaxCrossEntropy) {
+    softmax_columns(outputs, probs, temperature_);
+    return;
+  }
+  probs = outputs.cwiseMax(0.0f);
+  for (Eigen::Index j = 0; j < probs.cols(); ++j) {
+    const float sum = probs.col(j).sum();
+    if (sum > 0.0f) probs.col(j) /= sum;
+    else probs.col(j).setConstant(1.0f / float(probs.rows()));
   }
 }
 

@@ -11,6 +11,15 @@
 
 namespace digitpad {
 
+// The range of a calibration temperature (see Network::temperature): wide enough for any
+// network worth calibrating, narrow enough that a damaged file cannot flatten or sharpen the
+// probabilities absurdly.
+constexpr float kMinTemperature = 0.05f;
+constexpr float kMaxTemperature = 20.0f;
+
+// Throws ConfigError unless t is in [kMinTemperature, kMaxTemperature] (NaN is not).
+void validate_temperature(float t);
+
 class Network {
  public:
   // Validates the architecture against its input shape (throws ConfigError) and allocates
@@ -29,6 +38,14 @@ class Network {
   Shape input_shape() const { return arch_.input; }
   // 10 (digits) or 11 (digits and kNotDigit).
   int classes() const { return int(layers_.back()->output_shape().size()); }
+  // The name of each output: kClassLabels' first classes() entries.
+  std::vector<std::string> class_labels() const;
+
+  // Calibration: predict() gives softmax(logits / temperature) for cross-entropy models (MSE
+  // models ignore it), so a model's confidence can match how often it is right. 1 is
+  // uncalibrated; fit_temperature (calibration.hpp) finds a better one. Training is unaffected.
+  float temperature() const { return temperature_; }
+  void set_temperature(float t);  // throws ConfigError (validate_temperature)
   int layer_count() const { return int(layers_.size()); }
   const Layer& layer(int i) const { return *layers_[size_t(i)]; }
 
@@ -47,13 +64,16 @@ class Network {
   // dout: classes x batch, the loss gradient for the last forward. Writes grads().
   void backward(const Matrix& dout);
 
-  // Class probabilities, classes x batch: softmax of the logits for cross-entropy models; for
-  // MSE models the outputs clamped at 0 and normalised to sum 1.
+  // Class probabilities, classes x batch: softmax of the logits over the temperature for
+  // cross-entropy models; for MSE models the outputs clamped at 0 and normalised to sum 1.
   void predict(const Matrix& x, Matrix& probs);
+  // The same from the last layer's outputs (forward's result): classes x batch both.
+  void probabilities(const Matrix& outputs, Matrix& probs) const;
 
  private:
   Architecture arch_;
   std::string name_;
+  float temperature_ = 1.0f;
   std::vector<std::unique_ptr<Layer>> layers_;
   FloatBuffer params_, grads_, decay_mask_;
   std::vector<const Matrix*> layer_inputs_;  // inputs of the last forward, for backward

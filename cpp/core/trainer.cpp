@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "calibration.hpp"
 #include "json.hpp"
 #include "loss.hpp"
 
@@ -17,14 +18,18 @@ int argmax_column(const Matrix& m, Eigen::Index col) {
   return int(best);
 }
 
-void check_labels_fit(const Dataset& data, const Network& network, const char* which) {
+}  // namespace
+
+void check_data_fits(const Network& network, const Dataset& data, const std::string& which) {
+  const Shape in = network.input_shape();
+  if (data.image_size() != in.size())
+    throw ConfigError(which + " images are " + std::to_string(data.rows) + "x" +
+                      std::to_string(data.cols) + " but the network takes " + in.str());
   for (uint8_t label : data.labels)
     if (label >= network.classes())
-      throw ConfigError(std::string("the ") + which + " set has \"not a digit\" examples (label 10) "
+      throw ConfigError("the " + which + " set has \"not a digit\" examples (label 10) "
                         "but the network has 10 outputs: end it with dense:11");
 }
-
-}  // namespace
 
 Network new_network(const std::string& spec, const TrainOptions& options, std::string name) {
   const Architecture arch = parse_architecture(spec, options.loss);
@@ -39,17 +44,16 @@ Trainer::Trainer(Network& network, const Dataset& data, const TrainOptions& opti
     : net_(network), data_(data), options_(options), rng_(options.seed) {
   validate_train_options(options);
   if (data.count <= 0) throw ConfigError("the training set is empty");
+  check_data_fits(network, data, "training");
   const Shape in = network.input_shape();
-  if (data.image_size() != in.size())
-    throw ConfigError("training images are " + std::to_string(data.rows) + "x" +
-                      std::to_string(data.cols) + " but the network takes " + in.str());
-  check_labels_fit(data, network, "training");
   if (options.augment && (in.height != data.rows || in.width != data.cols))
     throw ConfigError("augmentation needs image-shaped input, the network takes " + in.str());
   order_.resize(size_t(data.count));
   for (size_t i = 0; i < order_.size(); ++i) order_[i] = uint32_t(i);
   batches_per_epoch_ = (data.count + options.batch_size - 1) / options.batch_size;
   optimizer_ = make_optimizer(options, network.param_count());
+  // Training moves the logits: a temperature fitted to the old weights no longer holds.
+  network.set_temperature(1.0f);
 }
 
 void Trainer::load_batch(int first, int size) {
@@ -139,7 +143,8 @@ std::string Evaluation::to_json() const {
   std::ostringstream out;
   out << "{\"n\":" << n << ",\"correct\":" << correct << ",\"accuracy\":" << json_number(accuracy())
       << ",\"loss\":" << json_number(loss) << ",\"rejected\":" << rejected
-      << ",\"classes\":" << classes << ",\"perClassAccuracy\":[";
+      << ",\"classes\":" << classes << ",\"ece\":" << json_number(ece)
+      << ",\"perClassAccuracy\":[";
   for (int c = 0; c < classes; ++c) out << (c ? "," : "") << json_number(class_accuracy(c));
   out << "],\"confusion\":[";
   for (int t = 0; t < classes; ++t) {
@@ -159,31 +164,35 @@ void images_to_matrix(const Dataset& data, int first, int count, Matrix& x) {
   for (int64_t i = 0; i < int64_t(pixels) * count; ++i) dst[i] = float(src[i]) * (1.0f / 255.0f);
 }
 
-Evaluation evaluate(Network& network, const Dataset& data, int batch_size) {
-  if (data.image_size() != network.input_shape().size())
-    throw ConfigError("test images are " + std::to_string(data.rows) + "x" +
-                      std::to_string(data.cols) + " but the network takes " +
-                      network.input_shape().str());
-  check_labels_fit(data, network, "test");
-  Evaluation e;
-  e.classes = network.classes();
-  Matrix x, dout;
-  double loss_sum = 0;
+void network_outputs(Network& network, const Dataset& data, Matrix& outputs, int batch_size) {
+  outputs.resize(network.classes(), data.count);
+  Matrix x;
   for (int first = 0; first < data.count; first += batch_size) {
     const int size = std::min(batch_size, data.count - first);
     images_to_matrix(data, first, size, x);
-    const Matrix& out = network.forward(x, ForwardContext{});
-    const uint8_t* labels = data.labels.data() + first;
-    loss_sum += double(compute_loss(network.architecture().loss, out, labels, dout)) * size;
-    for (int j = 0; j < size; ++j) {
-      const int predicted = argmax_column(out, j);
-      e.confusion[labels[j]][size_t(predicted)]++;
-      e.correct += predicted == labels[j];
-      e.rejected += predicted == kNotDigit && labels[j] != kNotDigit;
-    }
-    e.n += size;
+    outputs.middleCols(first, size) = network.forward(x, ForwardContext{});
   }
-  e.loss = e.n ? loss_sum / double(e.n) : 0.0;
+}
+
+Evaluation evaluate(Network& network, const Dataset& data, int batch_size) {
+  check_data_fits(network, data, "test");
+  Evaluation e;
+  e.classes = network.classes();
+  e.n = data.count;
+  Matrix outputs, probs, unused_gradient;
+  network_outputs(network, data, outputs, batch_size);
+  network.probabilities(outputs, probs);
+  const uint8_t* labels = data.labels.data();
+  for (int j = 0; j < data.count; ++j) {
+    const int predicted = argmax_column(outputs, j);
+    e.confusion[labels[j]][size_t(predicted)]++;
+    e.correct += predicted == labels[j];
+    e.rejected += predicted == kNotDigit && labels[j] != kNotDigit;
+  }
+  e.ece = expected_calibration_error(probs, labels);
+  const LossKind loss = network.architecture().loss;
+  if (loss == LossKind::SoftmaxCrossEntropy) outputs /= network.temperature();  // as predict() does
+  if (e.n) e.loss = compute_loss(loss, outputs, labels, unused_gradient);
   return e;
 }
 

@@ -73,18 +73,28 @@ struct Evaluation {
   std::array<std::array<int64_t, kMaxClasses>, kMaxClasses> confusion{};
   // Digits (labels 0..9) the network answered "not a digit" for: counted as errors.
   int64_t rejected = 0;
+  // Expected calibration error of the probabilities predict() gives (calibration.hpp).
+  double ece = 0;
 
   double accuracy() const { return n ? double(correct) / double(n) : 0.0; }
   double class_accuracy(int label) const;  // recall of one class; 0 when it never occurs
-  // {n, correct, accuracy, loss, rejected, classes, perClassAccuracy, confusion (classes x
-  // classes)}: the one serialisation, printed
+  // {n, correct, accuracy, loss, rejected, classes, ece, perClassAccuracy, confusion (classes
+  // x classes)}: the one serialisation, printed
   // by `digitpad eval --json` and parsed by the bindings for JS.
   std::string to_json() const;
 };
 
-// Evaluates the network on a data set (images scaled to 0..1), in batches.
-// Batches stay small: a convolution's im2col buffer grows with the batch (see Network::predict).
+// Evaluates the network on a data set (images scaled to 0..1). The loss and the ECE are those
+// of the probabilities predict() gives: at the network's temperature.
 Evaluation evaluate(Network& network, const Dataset& data, int batch_size = 100);
+
+// Throws ConfigError unless the data set's images are the network's input and its labels are
+// among its outputs; `which` names the set in the message ("training", "test", ...).
+void check_data_fits(const Network& network, const Dataset& data, const std::string& which);
+
+// The last layer's outputs (logits for cross-entropy) for every image: classes x count.
+// In batches: a convolution's im2col buffer grows with the batch (see Network::predict).
+void network_outputs(Network& network, const Dataset& data, Matrix& outputs, int batch_size = 100);
 
 // Copies images [first, first+count) of a data set into x: size x count, scaled to 0..1.
 void images_to_matrix(const Dataset& data, int first, int count, Matrix& x);

@@ -3,6 +3,7 @@
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
 //   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
 //   digitpad info --model FILE [--json]
+//   digitpad calibrate --model FILE --out FILE --images IDX --labels IDX   fit the temperature
 //   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
 //   digitpad options [--json]   the training options' table (train_options.hpp)
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
@@ -19,9 +20,11 @@
 #include <set>
 #include <string>
 
+#include "../core/calibration.hpp"
 #include "../core/errors.hpp"
 #include "../core/json.hpp"
 #include "../core/model_format.hpp"
+#include "../core/text.hpp"
 #include "../core/train_options.hpp"
 #include "../core/trainer.hpp"
 
@@ -42,6 +45,8 @@ const char* kUsage =
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
     "  digitpad info --model FILE [--json]\n"
+    "  digitpad calibrate --model FILE --out FILE --images IDX --labels IDX [--limit N]\n"
+    "                 fit the model's temperature on held-out images (not the test set)\n"
     "  digitpad options [--json]   the training options: flags, ranges, defaults\n"
     "  digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]\n"
     "                 microseconds to predict one digit (the first test image), one thread\n"
@@ -233,6 +238,25 @@ int train(int argc, char** argv) {
   return 0;
 }
 
+// "9,952 of 10,000 correct (99.52%)", and for a network with a "not a digit" output, how many
+// digits it answered that for.
+std::string accuracy_line(const Evaluation& e) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%s of %s correct (%.2f%%)", with_commas(uint64_t(e.correct)).c_str(),
+                with_commas(uint64_t(e.n)).c_str(), 100.0 * e.accuracy());
+  std::string out = line;
+  if (e.classes == kMaxClasses) {
+    int64_t digits = 0;
+    for (int t = 0; t < kDigitClasses; ++t)
+      for (int64_t v : e.confusion[size_t(t)]) digits += v;
+    std::snprintf(line, sizeof line, "; %s digits answered \"%s\" (%.2f%%)",
+                  with_commas(uint64_t(e.rejected)).c_str(), kClassLabels[kNotDigit],
+                  digits ? 100.0 * double(e.rejected) / double(digits) : 0.0);
+    out += line;
+  }
+  return out;
+}
+
 int eval(int argc, char** argv) {
   const Args args(argc, argv, 2, {"--model", "--images", "--labels", "--limit"}, {"--json"});
   Network net = load_model_file(args.required("--model"));
@@ -242,16 +266,29 @@ int eval(int argc, char** argv) {
     std::printf("%s\n", e.to_json().c_str());
     return 0;
   }
-  std::printf("model %s\n  %s\naccuracy %.2f%% (%lld of %lld), mean loss %.4f\n\nper-class accuracy:\n",
-              net.name().c_str(), net.architecture().spec().c_str(), 100.0 * e.accuracy(),
-              static_cast<long long>(e.correct), static_cast<long long>(e.n), e.loss);
-  for (int d = 0; d < 10; ++d) std::printf("  %d: %6.2f%%\n", d, 100.0 * e.class_accuracy(d));
-  std::printf("\nconfusion matrix (rows: true digit, columns: predicted):\n     ");
-  for (int p = 0; p < 10; ++p) std::printf("%6d", p);
+  std::printf("model %s\n  %s\n%s\nmean loss %.4f, expected calibration error %.2f%% (temperature %g)\n",
+              net.name().c_str(), net.architecture().spec().c_str(), accuracy_line(e).c_str(), e.loss,
+              100.0 * e.ece, double(net.temperature()));
+  // Classes the data have: the digits, and "not a digit" when it has such examples.
+  const std::vector<std::string> labels = net.class_labels();
+  const auto occurs = [&](int c) {
+    for (int64_t v : e.confusion[size_t(c)]) if (v) return true;
+    return false;
+  };
+  int rows = kDigitClasses;
+  if (e.classes == kMaxClasses && occurs(kNotDigit)) rows = kMaxClasses;
+  const int row_width = rows == kMaxClasses ? int(labels[kNotDigit].size()) : 1;
+  std::printf("\nper-class accuracy:\n");
+  for (int t = 0; t < rows; ++t)
+    std::printf("  %*s: %6.2f%%\n", row_width, labels[size_t(t)].c_str(), 100.0 * e.class_accuracy(t));
+  std::printf("\nconfusion matrix (rows: true class, columns: predicted):\n  %*s  ", row_width, "");
+  for (int p = 0; p < e.classes; ++p) std::printf(" %*s", p < kDigitClasses ? 5 : int(labels[size_t(p)].size()), labels[size_t(p)].c_str());
   std::printf("\n");
-  for (int t = 0; t < 10; ++t) {
-    std::printf("  %d: ", t);
-    for (int p = 0; p < 10; ++p) std::printf("%6lld", static_cast<long long>(e.confusion[size_t(t)][size_t(p)]));
+  for (int t = 0; t < rows; ++t) {
+    std::printf("  %*s: ", row_width, labels[size_t(t)].c_str());
+    for (int p = 0; p < e.classes; ++p)
+      std::printf(" %*lld", p < kDigitClasses ? 5 : int(labels[size_t(p)].size()),
+                  static_cast<long long>(e.confusion[size_t(t)][size_t(p)]));
     std::printf("\n");
   }
   return 0;
@@ -289,15 +326,56 @@ int info(int argc, char** argv) {
   const std::string path = args.required("--model");
   Network net = load_model_file(path);
   const size_t size = read_file_bytes(path).size();
+  const std::vector<std::string> labels = net.class_labels();
   if (args.has("--json")) {
-    std::printf("{\"name\":%s,\"architecture\":%s,\"loss\":\"%s\",\"parameters\":%lld,\"sizeBytes\":%zu}\n",
+    std::string classes;
+    for (const std::string& label : labels) classes += (classes.empty() ? "" : ",") + json_string(label);
+    std::printf("{\"name\":%s,\"architecture\":%s,\"loss\":\"%s\",\"parameters\":%lld,\"sizeBytes\":%zu,"
+                "\"classes\":[%s],\"temperature\":%s}\n",
                 json_string(net.name()).c_str(), json_string(net.architecture().spec()).c_str(),
-                loss_name(net.architecture().loss), static_cast<long long>(net.param_count()), size);
+                loss_name(net.architecture().loss), static_cast<long long>(net.param_count()), size,
+                classes.c_str(), json_number(net.temperature()).c_str());
     return 0;
   }
-  std::printf("name         %s\narchitecture %s\nloss         %s\nparameters   %lld\nfile size    %zu bytes\n",
+  std::string classes;
+  for (const std::string& label : labels) classes += (classes.empty() ? "" : ", ") + label;
+  std::printf("name         %s\narchitecture %s\nloss         %s\nparameters   %lld\nfile size    %zu bytes\n"
+              "classes      %zu: %s\ntemperature  %g%s\n",
               net.name().c_str(), net.architecture().spec().c_str(), loss_name(net.architecture().loss),
-              static_cast<long long>(net.param_count()), size);
+              static_cast<long long>(net.param_count()), size, labels.size(), classes.c_str(),
+              double(net.temperature()), net.temperature() == 1.0f ? " (uncalibrated)" : "");
+  return 0;
+}
+
+// Fits the temperature on held-out images and writes the model with it. The test set would
+// do, but then the accuracy and calibration reported on it would no longer be measured on
+// images the model never saw: --images/--labels are required.
+int calibrate(int argc, char** argv) {
+  const Args args(argc, argv, 2, {"--model", "--out", "--images", "--labels", "--limit"}, {});
+  const std::string model_path = args.required("--model"), out_path = args.required("--out");
+  if (!args.has("--images") || !args.has("--labels"))
+    throw UsageError("calibrate needs --images and --labels: held-out images to fit the temperature "
+                     "on, not the test set its accuracy is reported on");
+  Network net = load_model_file(model_path);
+  const Dataset data = load_data(args, "--images", "--labels", "", "--limit");
+  const Evaluation before = evaluate(net, data);
+  const float before_temperature = net.temperature();
+  net.set_temperature(fit_temperature(net, data));
+  const Evaluation after = evaluate(net, data);
+  const auto number = [](const char* format, double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, format, v);
+    return std::string(text);
+  };
+  std::printf("calibrated %s on %s images\n", net.name().c_str(), with_commas(uint64_t(data.count)).c_str());
+  std::printf("  temperature                   %-9s -> %s\n", number("%g", before_temperature).c_str(),
+              number("%g", net.temperature()).c_str());
+  std::printf("  mean negative log-likelihood  %-9s -> %s\n", number("%.4f", before.loss).c_str(),
+              number("%.4f", after.loss).c_str());
+  std::printf("  expected calibration error    %-9s -> %s (%d bins)\n", number("%.2f%%", 100 * before.ece).c_str(),
+              number("%.2f%%", 100 * after.ece).c_str(), kCalibrationBins);
+  save_model_file(net, out_path);
+  std::printf("wrote %s\n", out_path.c_str());
   return 0;
 }
 
@@ -353,14 +431,15 @@ int main(int argc, char** argv) {
     if (command == "eval") return eval(argc, argv);
     if (command == "predict") return predict(argc, argv);
     if (command == "info") return info(argc, argv);
+    if (command == "calibrate") return calibrate(argc, argv);
     if (command == "latency") return latency(argc, argv);
     if (command == "options") return options(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    throw UsageError(command.empty() ? "no command given (train, eval, predict, info, options or latency)"
-                                     : "unknown command '" + command + "' (train, eval, predict, info, options or latency)");
+    throw UsageError(command.empty() ? "no command given (train, eval, predict, info, calibrate, options or latency)"
+                                     : "unknown command '" + command + "' (train, eval, predict, info, calibrate, options or latency)");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "digitpad: %s\n", e.what());
     return 2;

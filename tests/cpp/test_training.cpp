@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
+#include "calibration.hpp"
 #include "errors.hpp"
 #include "model_format.hpp"
 #include "trainer.hpp"
@@ -13,6 +15,7 @@
 using namespace digitpad;
 using digitpad::test::expect_throw_message;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 namespace {
 
@@ -254,6 +257,22 @@ CliRun run_cli(const std::string& args) {
 
 int line_count(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
+// Writes a data set as an IDX image file and label file (big-endian headers, as MNIST's).
+void write_idx(const Dataset& data, const std::string& images_path, const std::string& labels_path) {
+  const auto be32 = [](std::ofstream& out, uint32_t v) {
+    for (int i = 3; i >= 0; --i) out.put(char(v >> (8 * i)));
+  };
+  std::ofstream images(images_path, std::ios::binary), labels(labels_path, std::ios::binary);
+  be32(images, 0x803);
+  be32(images, uint32_t(data.count));
+  be32(images, uint32_t(data.rows));
+  be32(images, uint32_t(data.cols));
+  images.write(reinterpret_cast<const char*>(data.images.data()), std::streamsize(data.images.size()));
+  be32(labels, 0x801);
+  be32(labels, uint32_t(data.count));
+  labels.write(reinterpret_cast<const char*>(data.labels.data()), std::streamsize(data.labels.size()));
+}
+
 }  // namespace
 
 TEST(Cli, TrainsThenEvaluatesWithJson) {
@@ -312,6 +331,104 @@ TEST(Cli, TrainingDoesNotDependOnWhereTheHeapPutsTheBlocks) {
   EXPECT_TRUE(predictions[0] == predictions[1]);
 }
 
+TEST(Cli, CalibrateFitsTheTemperatureOnTheGivenImagesAndWritesIt) {
+  Network net = new_network("784-32-10", TrainOptions{});
+  TrainOptions options;
+  options.epochs = 3;
+  train_all(net, mnist_train().head(2000), options);
+  const std::string model = ::testing::TempDir() + "/uncalibrated.bin";
+  const std::string calibrated = ::testing::TempDir() + "/calibrated.bin";
+  save_model_file(net, model);
+  const std::string data = " --images " + test::mnist_path("t10k-images-idx3-ubyte") + " --labels " +
+                           test::mnist_path("t10k-labels-idx1-ubyte") + " --limit 2000";
+
+  const CliRun r = run_cli("calibrate --model " + model + " --out " + calibrated + data);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("on 2,000 images"));
+  EXPECT_THAT(r.output, HasSubstr("temperature                   1         -> "));
+  EXPECT_THAT(r.output, HasSubstr("mean negative log-likelihood"));
+  EXPECT_THAT(r.output, HasSubstr("expected calibration error"));
+  EXPECT_THAT(r.output, HasSubstr("(15 bins)"));
+  EXPECT_THAT(r.output, HasSubstr("wrote " + calibrated));
+
+  // The file holds the fitted temperature, and its loss on those images is the lower one.
+  const Network loaded = load_model_file(calibrated);
+  const float fitted = fit_temperature(net, mnist_test().head(2000));
+  EXPECT_NE(fitted, 1.0f);
+  EXPECT_EQ(loaded.temperature(), fitted);
+  EXPECT_EQ(std::memcmp(loaded.params(), net.params(), size_t(net.param_count()) * 4), 0);
+  const CliRun before = run_cli("eval --model " + model + data + " --json");
+  const CliRun after = run_cli("eval --model " + calibrated + data + " --json");
+  const auto loss_of = [](const std::string& json) {
+    return std::stod(json.substr(json.find("\"loss\":") + 7));
+  };
+  EXPECT_LT(loss_of(after.output), loss_of(before.output));
+  EXPECT_THAT(after.output, HasSubstr("\"ece\":0."));
+
+  const CliRun info = run_cli("info --model " + calibrated);
+  EXPECT_THAT(info.output, HasSubstr("classes      10: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9\n"));
+  EXPECT_THAT(info.output, HasSubstr("temperature  " + std::to_string(fitted).substr(0, 4)));
+  EXPECT_THAT(run_cli("info --model " + model).output, HasSubstr("temperature  1 (uncalibrated)"));
+}
+
+TEST(Cli, CalibrateRefusesToGuessItsData) {
+  const std::string model = ::testing::TempDir() + "/to-calibrate.bin";
+  save_model_file(new_network("784-10", TrainOptions{}), model);
+  const CliRun r = run_cli("calibrate --model " + model + " --out " + model + ".out");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.output, HasSubstr("calibrate needs --images and --labels"));
+
+  const std::string mse = ::testing::TempDir() + "/mse.bin";
+  TrainOptions options;
+  options.loss = LossKind::MeanSquaredError;
+  save_model_file(new_network("784-10", options), mse);
+  const CliRun m = run_cli("calibrate --model " + mse + " --out " + mse + ".out --images " +
+                           test::mnist_path("t10k-images-idx3-ubyte") + " --labels " +
+                           test::mnist_path("t10k-labels-idx1-ubyte") + " --limit 10");
+  EXPECT_NE(m.status, 0);
+  EXPECT_THAT(m.output, HasSubstr("calibration needs a cross-entropy model"));
+}
+
+TEST(Cli, EvalCountsDigitsAnsweredNotADigitApart) {
+  // 784-11: "3" (bias 1) unless the centre pixel is at least half ink, then "not a digit"
+  // (weight 2 on it): what it answers can be counted from the pixels alone.
+  Network net(parse_architecture("784-11"));
+  const int centre = 14 * 28 + 14;
+  net.params()[kNotDigit + 11 * centre] = 2.0f;
+  net.params()[11 * 784 + 3] = 1.0f;
+  const std::string model = ::testing::TempDir() + "/eleven.bin";
+  save_model_file(net, model);
+  Dataset data = mnist_test().head(300);
+  for (int i = 0; i < 30; ++i) data.labels[size_t(i)] = kNotDigit;  // ink that is "no digit"
+  const std::string images = ::testing::TempDir() + "/eleven-images.idx";
+  const std::string labels = ::testing::TempDir() + "/eleven-labels.idx";
+  write_idx(data, images, labels);
+
+  int64_t correct = 0, rejected = 0;
+  for (int i = 0; i < data.count; ++i) {
+    const bool answers_not_a_digit = data.image(i)[centre] >= 128;
+    const int label = data.labels[size_t(i)];
+    correct += answers_not_a_digit ? label == kNotDigit : label == 3;
+    rejected += answers_not_a_digit && label != kNotDigit;
+  }
+  ASSERT_GT(rejected, 0);
+  char expected[160];
+  std::snprintf(expected, sizeof expected, "%lld of 300 correct (%.2f%%); %lld digits answered \"not a digit\" (%.2f%%)\n",
+                static_cast<long long>(correct), 100.0 * double(correct) / 300, static_cast<long long>(rejected),
+                100.0 * double(rejected) / 270);
+  const CliRun r = run_cli("eval --model " + model + " --images " + images + " --labels " + labels);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr(expected));
+  EXPECT_THAT(r.output, HasSubstr("\n  not a digit: "));  // a per-class line, and a confusion row
+  EXPECT_THAT(r.output, HasSubstr("    9 not a digit\n"));  // the confusion matrix's last column
+
+  // Without "not a digit" examples, no such row; the column stays.
+  write_idx(mnist_test().head(300), images, labels);
+  const CliRun digits_only = run_cli("eval --model " + model + " --images " + images + " --labels " + labels);
+  EXPECT_THAT(digits_only.output, Not(HasSubstr("\n  not a digit: ")));
+  EXPECT_THAT(digits_only.output, HasSubstr("    9 not a digit\n"));
+}
+
 TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
   const std::string junk = ::testing::TempDir() + "/junk.bin";
   std::ofstream(junk) << "this is not a model";
@@ -325,7 +442,8 @@ TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
         std::string("train --arch nonsense --out x"), std::string("train --arch 784-10 --out x --bogus 1"),
         "train --arch 784-10 --out x --train-images " + junk + " --train-labels " + junk,
         std::string("eval"), std::string("eval --model /nonexistent.bin"), "eval --model " + junk,
-        std::string("info --model")}) {
+        std::string("info --model"), std::string("calibrate --model x --out y"),
+        "calibrate --model " + junk + " --out y --images " + junk + " --labels " + junk}) {
     const CliRun r = run_cli(args);
     EXPECT_NE(r.status, 0) << args;
     EXPECT_EQ(line_count(r.output), 1) << args << ": " << r.output;

@@ -65,12 +65,30 @@ export function fixChecksum(bytes) {
   return bytes;
 }
 
-/** Offsets of a model file's sections (docs/model-format.md). */
+/**
+ * Offsets of a model file's sections (docs/model-format.md). Version 2 has the class-label
+ * table (labelOffsets: where each label's length is) and the temperature after the name.
+ */
 export function modelLayout(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const nameLength = view.getUint32(28, true);
-  const layerCountOffset = 32 + nameLength;
+  const version = view.getUint32(8, true);
+  const labelTableOffset = 32 + view.getUint32(28, true);
+  const labelOffsets = [];
+  let temperatureOffset;
+  let layerCountOffset = labelTableOffset;
+  if (version >= 2) {
+    let offset = labelTableOffset + 4;
+    for (let i = 0; i < view.getUint32(labelTableOffset, true); i++) {
+      labelOffsets.push(offset);
+      offset += 4 + view.getUint32(offset, true);
+    }
+    temperatureOffset = offset;
+    layerCountOffset = offset + 4;
+  }
   const layers = view.getUint32(layerCountOffset, true);
   const paramCountOffset = layerCountOffset + 4 + 20 * layers;
-  return { view, layerCountOffset, layers, paramCountOffset, weightsOffset: paramCountOffset + 4 };
+  return {
+    view, version, labelTableOffset, labelOffsets, temperatureOffset, layerCountOffset, layers,
+    paramCountOffset, weightsOffset: paramCountOffset + 4,
+  };
 }

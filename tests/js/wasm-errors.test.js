@@ -43,6 +43,23 @@ const CASES = {
   'Inf weight': () => damaged((b, { view, weightsOffset }) => { view.setFloat32(weightsOffset + 8, -Infinity, true); fixChecksum(b); }),
   'bad checksum': () => damaged((b, { weightsOffset }) => { b[weightsOffset + 5] ^= 0x10; }),
   'trailing bytes': () => { const b = new Uint8Array(good.length + 3); b.set(good); return b; },
+  'eleven labels on ten outputs': () => {
+    // "not a digit" added to the label table of a network with 10 outputs
+    const { labelTableOffset, temperatureOffset } = modelLayout(good);
+    const extra = new TextEncoder().encode('not a digit');
+    const b = new Uint8Array(good.length + 4 + extra.length);
+    b.set(good.subarray(0, temperatureOffset));
+    new DataView(b.buffer).setUint32(temperatureOffset, extra.length, true);
+    b.set(extra, temperatureOffset + 4);
+    b.set(good.subarray(temperatureOffset), temperatureOffset + 4 + extra.length);
+    new DataView(b.buffer).setUint32(labelTableOffset, 11, true);
+    return fixChecksum(b);
+  },
+  'a label too long': () => damaged((b, { view, labelOffsets }) => view.setUint32(labelOffsets[3], 5000, true)),
+  'unexpected label text': () => damaged((b, { labelOffsets }) => { b[labelOffsets[3] + 4] = 0x78; }),
+  'label table cut short': () => good.slice(0, modelLayout(good).labelOffsets[4] + 2),
+  'temperature 0': () => damaged((b, { view, temperatureOffset }) => { view.setFloat32(temperatureOffset, 0, true); fixChecksum(b); }),
+  'NaN temperature': () => damaged((b, { view, temperatureOffset }) => { view.setFloat32(temperatureOffset, NaN, true); fixChecksum(b); }),
 };
 
 const MESSAGES = {
@@ -58,6 +75,12 @@ const MESSAGES = {
   'Inf weight': /Inf/,
   'bad checksum': /bad checksum/,
   'trailing bytes': /unexpected bytes/,
+  'eleven labels on ten outputs': /^class labels: 11 labels but the network gives 10 outputs$/,
+  'a label too long': /^class labels: label 3 is 5,000 bytes; at most 64 are allowed$/,
+  'unexpected label text': /^class labels: output 3 is labelled "x", expected "3"$/,
+  'label table cut short': /^model file truncated: expected 4 bytes of class labels at offset/,
+  'temperature 0': /^calibration temperature must be in \[0.05, 20\], got 0$/,
+  'NaN temperature': /^calibration temperature must be in \[0.05, 20\], got nan$/,
 };
 
 describe('a corrupt model throws an Error with the loader message', () => {

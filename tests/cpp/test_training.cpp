@@ -11,7 +11,10 @@
 #include "test_util.hpp"
 
 using namespace digitpad;
+using digitpad::test::CliRun;
 using digitpad::test::expect_throw_message;
+using digitpad::test::line_count;
+using digitpad::test::run_cli;
 using ::testing::HasSubstr;
 
 namespace {
@@ -233,28 +236,6 @@ TEST(Evaluation, ConfusionMatrixAndPerClassAccuracy) {
 }
 
 // ---- The command-line tool ---------------------------------------------------------------
-
-namespace {
-
-struct CliRun {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& args) {
-  const std::string command = std::string(DIGITPAD_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-int line_count(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
-
-}  // namespace
 
 TEST(Cli, TrainsThenEvaluatesWithJson) {
   const std::string model = ::testing::TempDir() + "/cli-model.bin";

@@ -31,33 +31,44 @@ async function expectNotADigit(page, reason) {
   await waitForText(page, '#announce', 'That does not look like a digit.');
 }
 
-async function expectTheStraightOne(page) {
-  const p = await predictionOf(page);
-  expect(['confident', 'unsure']).toContain(p.state);
-  expect(p.digit).toBe('1');
-  expect(p.reason).toBe('');
-}
+// The same drawings with the mouse on a desktop and with a finger on a phone.
+const INPUTS = [
+  ['desktop, with the mouse', {}, { draw: drawStrokes, tap: clickPad }],
+  ['phone, with a finger', { viewport: { width: 390, height: 844 }, context: { isMobile: true, hasTouch: true } },
+    { draw: touchStrokes, tap: (page, point) => touchStrokes(page, [[point]]) }],
+];
 
-describe('desktop, with the mouse', () => {
-  const suite = pageSuite();
+describe.each(INPUTS)('%s', (_, suiteOptions, input) => {
+  const suite = pageSuite(suiteOptions);
   let page;
   beforeEach(() => {
     page = suite.page();
   });
 
-  test('a click is a dot: not a digit', async () => {
-    await clickPad(page, [0.5, 0.5]);
+  test('a click or a tap is a dot: not a digit', async () => {
+    await input.tap(page, [0.5, 0.5]);
     await expectNotADigit(page, 'dot');
   });
 
   test('a 3-px drag is not a digit', async () => {
-    await drawStrokes(page, await flickStrokes(page));
+    await input.draw(page, await flickStrokes(page));
     await expectNotADigit(page, expect.stringMatching(/^(dot|flick)$/));
   });
 
   test('a 1 drawn as one straight stroke of digit size is still a 1', async () => {
-    await drawStrokes(page, STRAIGHT_ONE);
-    await expectTheStraightOne(page);
+    await input.draw(page, STRAIGHT_ONE);
+    const p = await predictionOf(page);
+    expect(['confident', 'unsure']).toContain(p.state);
+    expect(p.digit).toBe('1');
+    expect(p.reason).toBe('');
+  });
+});
+
+describe('desktop: after a dot, a correction, and what only the network can tell', () => {
+  const suite = pageSuite();
+  let page;
+  beforeEach(() => {
+    page = suite.page();
   });
 
   test('a digit after a dot: the chart has its colour back, the verdict its digit', async () => {
@@ -87,28 +98,5 @@ describe('desktop, with the mouse', () => {
   test('a capital A is not a digit (needs the 11-output default model)', async () => {
     await drawStrokes(page, NOT_DIGIT_STROKES.A);
     await expectNotADigit(page, 'network');
-  });
-});
-
-describe('phone, with a finger', () => {
-  const suite = pageSuite({ viewport: { width: 390, height: 844 }, context: { isMobile: true, hasTouch: true } });
-  let page;
-  beforeEach(() => {
-    page = suite.page();
-  });
-
-  test('a tap is a dot: not a digit', async () => {
-    await touchStrokes(page, [[[0.5, 0.5]]]);
-    await expectNotADigit(page, 'dot');
-  });
-
-  test('a 3-px drag is not a digit', async () => {
-    await touchStrokes(page, await flickStrokes(page));
-    await expectNotADigit(page, expect.stringMatching(/^(dot|flick)$/));
-  });
-
-  test('a 1 drawn as one straight stroke of digit size is still a 1', async () => {
-    await touchStrokes(page, STRAIGHT_ONE);
-    await expectTheStraightOne(page);
   });
 });

@@ -78,43 +78,37 @@ describe('a 10-output model', () => {
 // digit"), or every image labelled 7.
 describe('an 11-output model', () => {
   const train = readMnist('train', 512);
-  function trainedToAnswer(label) {
+  /** Runs check(model) on a 784-11 network trained on every image labelled `label`. */
+  function withModelAnswering(label, check) {
     const trainer = dp.createTrainer('784-11', { epochs: 2, batchSize: 64, seed: 1 });
+    let model;
     try {
       trainer.setData(train.pixels, new Uint8Array(train.count).fill(label));
       while (!trainer.run(100).done);
-      return dp.loadModel(trainer.exportModel());
+      model = dp.loadModel(trainer.exportModel());
+      check(model);
     } finally {
+      model?.dispose();
       trainer.dispose();
     }
   }
 
-  test('says not a digit when its eleventh output is the largest', () => {
-    const model = trainedToAnswer(10);
-    try {
-      const r = model.readDrawing(penStrokes(SEVEN), 280, 280);
-      const all = model.predict(r.image);
-      expect(all.length).toBe(11);
-      expect(r).toMatchObject({ state: 'not-digit', reason: 'network', digit: null });
-      expect(r.notDigit).toBe(all[10]);
-      expect(r.confidence).toBe(all[10]);
-      expect(Array.from(r.probabilities)).toEqual(Array.from(all.subarray(0, 10)));  // its softmax over 11
-    } finally {
-      model.dispose();
-    }
-  });
+  test('says not a digit when its eleventh output is the largest', () => withModelAnswering(10, (model) => {
+    const r = model.readDrawing(penStrokes(SEVEN), 280, 280);
+    const all = model.predict(r.image);
+    expect(all.length).toBe(11);
+    expect(r).toMatchObject({ state: 'not-digit', reason: 'network', digit: null });
+    expect(r.notDigit).toBe(all[10]);
+    expect(r.confidence).toBe(all[10]);
+    expect(Array.from(r.probabilities)).toEqual(Array.from(all.subarray(0, 10)));  // its softmax over 11
+  }));
 
-  test('reads the digit when a digit output is the largest, with the "not a digit" probability', () => {
-    const model = trainedToAnswer(7);
-    try {
-      const r = model.readDrawing(penStrokes(SEVEN), 280, 280);
-      expect(r).toMatchObject({ state: 'digit', reason: null, digit: 7 });
-      expect(r.notDigit).toBeGreaterThan(0);
-      expect(r.probabilities.reduce((a, b) => a + b) + r.notDigit).toBeCloseTo(1, 5);
-      // A shape rule still wins over the network.
-      expect(model.readDrawing(penStrokes(CLICK), 280, 280)).toMatchObject({ state: 'not-digit', reason: 'dot' });
-    } finally {
-      model.dispose();
-    }
-  });
+  test('reads the digit when a digit output is the largest, with the "not a digit" probability', () => withModelAnswering(7, (model) => {
+    const r = model.readDrawing(penStrokes(SEVEN), 280, 280);
+    expect(r).toMatchObject({ state: 'digit', reason: null, digit: 7 });
+    expect(r.notDigit).toBeGreaterThan(0);
+    expect(r.probabilities.reduce((a, b) => a + b) + r.notDigit).toBeCloseTo(1, 5);
+    // A shape rule still wins over the network.
+    expect(model.readDrawing(penStrokes(CLICK), 280, 280)).toMatchObject({ state: 'not-digit', reason: 'dot' });
+  }));
 });

@@ -19,6 +19,7 @@
 #include "core/json.hpp"
 #include "core/model_format.hpp"
 #include "core/preprocess.hpp"
+#include "core/reading.hpp"
 #include "core/train_options.hpp"
 #include "core/trainer.hpp"
 
@@ -124,6 +125,21 @@ Dataset dataset_from_js(const val& pixels, const val& labels) {
   return make_dataset(std::move(images), std::move(digits), 28, 28);
 }
 
+// ---- Preprocessing a drawing ---------------------------------------------------------------
+
+// rgba: width x height x 4 bytes (canvas ImageData.data), checked before anything is copied.
+PreprocessResult preprocess_from_js(const val& rgba, int width, int height) {
+  if (width < 1 || height < 1 || width > 8192 || height > 8192)
+    throw ConfigError("drawing size " + std::to_string(width) + "x" + std::to_string(height) +
+                      " is out of range");
+  const size_t size = size_t(width) * size_t(height) * 4;
+  if (js_length(rgba, "pixels") != size)
+    throw ConfigError("pixels must hold width x height x 4 bytes (RGBA)");
+  std::vector<uint8_t> pixels(size);
+  copy_from_js(rgba, pixels.data(), size);
+  return preprocess_drawing(pixels.data(), width, height);
+}
+
 // ---- Model: a loaded network used for prediction ------------------------------------------
 
 class ModelHandle {
@@ -139,7 +155,8 @@ class ModelHandle {
     });
   }
 
-  // inputs: count x 784 floats in 0..1 (one image after another) -> count x 10 probabilities.
+  // inputs: count x 784 floats in 0..1 (one image after another) -> count x classes
+  // probabilities (10, or 11 with "not a digit").
   val predict(const val& inputs, int count) {
     return guarded([&] {
       const int size = net_.input_shape().size();
@@ -151,6 +168,27 @@ class ModelHandle {
       if (!input_.allFinite()) throw ConfigError("inputs contain NaN or Inf");
       net_.predict(input_, probs_);
       return copy_to_js("Float32Array", probs_.data(), size_t(probs_.size()));
+    });
+  }
+
+  // A drawing preprocessed and read in one call (one crossing of the boundary per stroke
+  // update): { state: 'empty' | 'not-digit' | 'digit', reason: 'dot' | 'flick' | 'network' or
+  // null, digit (null unless a digit), confidence, probabilities: Float32Array(10) of the
+  // digits (null when empty), notDigit, image: Float32Array(784), what the network saw }.
+  val read_drawing(const val& rgba, int width, int height) {
+    return guarded([&] {
+      const PreprocessResult seen = preprocess_from_js(rgba, width, height);
+      const Reading r = digitpad::read_drawing(seen, net_);
+      val out = val::object();
+      out.set("state", std::string(state_name(r.state)));
+      out.set("reason", r.reason == NotDigitReason::None ? val::null() : val(std::string(reason_name(r.reason))));
+      out.set("digit", r.digit < 0 ? val::null() : val(r.digit));
+      out.set("confidence", r.confidence);
+      out.set("probabilities", r.state == ReadingState::Empty ? val::null()
+                                   : copy_to_js("Float32Array", r.digits.data(), r.digits.size()));
+      out.set("notDigit", r.not_digit);
+      out.set("image", copy_to_js("Float32Array", seen.image.data(), seen.image.size()));
+      return out;
     });
   }
 
@@ -269,24 +307,14 @@ class TrainerHandle {
   bool diverged_ = false;
 };
 
-// ---- Preprocessing a drawing ---------------------------------------------------------------
-
-// rgba: width x height x 4 bytes (canvas ImageData.data). Returns { hasDigit, image:
-// Float32Array(784) (0 background .. 1 ink, what the network sees), box: {x, y, width,
-// height} in drawing pixels, strokeWidth }.
+// The preprocessing alone: { ink: 'none' | 'dot' | 'flick' | 'shape', image: Float32Array(784)
+// (0 background .. 1 ink, what the network sees), box: {x, y, width, height} in drawing pixels,
+// strokeWidth }.
 val preprocess(const val& rgba, int width, int height) {
   return guarded([&] {
-    if (width < 1 || height < 1 || width > 8192 || height > 8192)
-      throw ConfigError("drawing size " + std::to_string(width) + "x" + std::to_string(height) +
-                        " is out of range");
-    const size_t size = size_t(width) * size_t(height) * 4;
-    if (js_length(rgba, "pixels") != size)
-      throw ConfigError("pixels must hold width x height x 4 bytes (RGBA)");
-    std::vector<uint8_t> pixels(size);
-    copy_from_js(rgba, pixels.data(), size);
-    const PreprocessResult r = preprocess_drawing(pixels.data(), width, height);
+    const PreprocessResult r = preprocess_from_js(rgba, width, height);
     val out = val::object();
-    out.set("hasDigit", r.has_digit);
+    out.set("ink", std::string(ink_name(r.ink)));
     out.set("image", copy_to_js("Float32Array", r.image.data(), r.image.size()));
     val box = val::object();
     box.set("x", r.box_x);
@@ -331,6 +359,7 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   class_<ModelHandle>("Model")
       .class_function("fromBytes", &ModelHandle::from_bytes, allow_raw_pointers())
       .function("predict", &ModelHandle::predict)
+      .function("readDrawing", &ModelHandle::read_drawing)
       .function("describe", &ModelHandle::describe)
       .function("toBytes", &ModelHandle::to_bytes);
   class_<TrainerHandle>("Trainer")

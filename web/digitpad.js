@@ -2,14 +2,15 @@
 //
 //   const dp = await loadDigitpad();                 // in Node: loadDigitpad({ wasmBinary })
 //   const model = dp.loadModel(bytes);               // Uint8Array of a model file; throws Error
-//   model.predict(pixels784)                         // Float32Array(10) of probabilities
-//   model.predictBatch(pixels, count)                // Float32Array(10 * count)
+//   model.readDrawing(imageData.data, width, height) // any drawing, RGBA: preprocessed and read
+//     -> { state: 'empty' | 'not-digit' | 'digit', reason, digit, confidence, probabilities, notDigit, image }
+//   model.predict(pixels784)                         // Float32Array(10, or 11 with "not a digit")
+//   model.predictBatch(pixels, count)                // Float32Array(classes * count)
 //   model.info                                       // { name, architecture, loss, parameters, inputShape,
 //                                                    //   classes: ['0', ..., '9'(, 'not a digit')], temperature }
 //   model.toBytes(); model.dispose();
 //
-//   const seen = dp.preprocess(imageData.data, width, height);  // any drawing, RGBA
-//   seen.hasDigit ? model.predict(seen.image) : 'draw a digit'  // seen.image: what the net sees
+//   dp.preprocess(imageData.data, width, height)     // { ink, image (what the net sees), box, strokeWidth }
 //
 //   const trainer = dp.createTrainer('784-128-64-10', { epochs: 2, batchSize: 64, ... });
 //                                                    // the keys: dp.trainOptionKeys(), plus name
@@ -57,11 +58,28 @@ export class DigitModel extends Owned {
   get info() {
     return this.#info;
   }
-  /** One 28x28 input (784 values, 0 = background, 1 = ink) -> Float32Array(10). */
+  /**
+   * A drawing (RGBA bytes of width x height, e.g. canvas ImageData.data) preprocessed and read,
+   * in one call into WebAssembly. Returns
+   *   state: 'empty' (no ink), 'not-digit' or 'digit';
+   *   reason: why not a digit: 'dot' or 'flick' (shape rules of preprocessing) or 'network' (the
+   *     model's "not a digit" output won); null otherwise;
+   *   digit: 0..9 when state is 'digit', else null;
+   *   confidence: the digit's probability; for 'not-digit' the network's "not a digit"
+   *     probability, or 1 when a shape rule decided; 0 when empty;
+   *   probabilities: Float32Array(10), the network's probability of each digit (its softmax over
+   *     all its outputs), also for 'not-digit'; null when empty;
+   *   notDigit: the network's "not a digit" probability (0 for a 10-output model);
+   *   image: Float32Array(784), what the network saw.
+   */
+  readDrawing(rgba, width, height) {
+    return this.handle.readDrawing(rgba, width, height);
+  }
+  /** One 28x28 input (784 values, 0 = background, 1 = ink) -> Float32Array(classes): 10, or 11 with "not a digit". */
   predict(input) {
     return this.predictBatch(input, 1);
   }
-  /** count inputs of 784 values one after another -> Float32Array(10 * count). */
+  /** count inputs of 784 values one after another -> Float32Array(classes * count). */
   predictBatch(inputs, count) {
     return this.handle.predict(inputs, count);
   }
@@ -117,8 +135,9 @@ export async function loadDigitpad(options = {}) {
     parseIdx: (images, labels) => module.parseIdx(images, labels),
     /**
      * A drawing (RGBA bytes, e.g. canvas ImageData.data; dark on light, light on dark or
-     * opaque on transparent) -> { hasDigit, image: Float32Array(784), box, strokeWidth }:
-     * the 28x28 input made the way MNIST was made. hasDigit is false for an empty canvas.
+     * opaque on transparent) -> { ink, image: Float32Array(784), box, strokeWidth }: the 28x28
+     * input made the way MNIST was made. ink: 'none' (an empty canvas), 'dot', 'flick' (shape
+     * rules: not a digit) or 'shape' (for the network).
      */
     preprocess: (rgba, width, height) => module.preprocess(rgba, width, height),
     /** Bytes of WASM heap in use (malloc'd): for leak checks. */

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "errors.hpp"
 
@@ -72,22 +73,35 @@ float median(std::vector<float> values) {
 }
 
 struct Box {
-  int x0, y0, x1, y1;  // inclusive
+  int x0, y0, x1, y1;  // inclusive; empty while x1 < x0
   int width() const { return x1 - x0 + 1; }
   int height() const { return y1 - y0 + 1; }
+  int longer_side() const { return std::max(width(), height()); }
+  void include(int x, int y) {
+    x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+  }
+};
+
+// The ink that stays once specks are gone: its bounding box, and the longer side of its
+// longest blob (for the dot rule).
+struct Blobs {
+  Box box;
+  int longest_blob_side;
 };
 
 // Removes specks: 8-connected components of ink > threshold whose ink mass is under 2% of
-// the total (a stray dot, dust on a photo). Returns the bounding box of what stays.
-bool clean_and_find_box(std::vector<float>& ink, int width, int height, Box& box) {
+// the total (a stray dot, dust on a photo). Returns what stays; nothing when no ink does.
+std::optional<Blobs> remove_specks(std::vector<float>& ink, int width, int height) {
   constexpr float kThreshold = 0.2f;
   std::vector<int> label(ink.size(), -1);
   std::vector<double> mass;
+  std::vector<Box> boxes;
   std::vector<int> stack;
   for (int start = 0; start < width * height; ++start) {
     if (ink[size_t(start)] <= kThreshold || label[size_t(start)] >= 0) continue;
     const int id = int(mass.size());
     mass.push_back(0.0);
+    boxes.push_back({width, height, -1, -1});
     label[size_t(start)] = id;
     stack.push_back(start);
     while (!stack.empty()) {
@@ -95,6 +109,7 @@ bool clean_and_find_box(std::vector<float>& ink, int width, int height, Box& box
       stack.pop_back();
       mass[size_t(id)] += ink[size_t(p)];
       const int px = p % width, py = p / width;
+      boxes[size_t(id)].include(px, py);
       for (int dy = -1; dy <= 1; ++dy)
         for (int dx = -1; dx <= 1; ++dx) {
           const int qx = px + dx, qy = py + dy;
@@ -109,21 +124,53 @@ bool clean_and_find_box(std::vector<float>& ink, int width, int height, Box& box
   }
   double total = 0;
   for (double m : mass) total += m;
-  box = {width, height, -1, -1};
+  auto is_speck = [&](int id) { return mass[size_t(id)] < 0.02 * total; };
+  Blobs blobs{{width, height, -1, -1}, 0};
   for (int p = 0; p < width * height; ++p) {
     const int id = label[size_t(p)];
     // Faint pixels outside every component are anti-aliasing fringe or noise: they go too.
-    if (id < 0 || mass[size_t(id)] < 0.02 * total) {
+    if (id < 0 || is_speck(id)) {
       ink[size_t(p)] = 0.0f;
       continue;
     }
-    const int x = p % width, y = p / width;
-    box.x0 = std::min(box.x0, x);
-    box.y0 = std::min(box.y0, y);
-    box.x1 = std::max(box.x1, x);
-    box.y1 = std::max(box.y1, y);
+    blobs.box.include(p % width, p / width);
   }
-  return box.x1 >= 0;
+  for (int id = 0; id < int(boxes.size()); ++id)
+    if (!is_speck(id)) blobs.longest_blob_side = std::max(blobs.longest_blob_side, boxes[size_t(id)].longer_side());
+  if (blobs.box.x1 < 0) return std::nullopt;
+  return blobs;
+}
+
+// Length and breadth of the ink along and across its main axis: sqrt(12 x the eigenvalues of
+// its second moments), which for a filled bar are exactly its length and width.
+struct Extent {
+  float length, breadth;
+};
+
+Extent principal_extent(const std::vector<float>& ink, int width, const Box& box) {
+  double mass = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (int y = box.y0; y <= box.y1; ++y)
+    for (int x = box.x0; x <= box.x1; ++x) {
+      const double v = ink[size_t(y) * width + size_t(x)];
+      mass += v, sx += v * x, sy += v * y;
+      sxx += v * x * x, syy += v * y * y, sxy += v * x * y;
+    }
+  const double mx = sx / mass, my = sy / mass;
+  const double vxx = sxx / mass - mx * mx, vyy = syy / mass - my * my, vxy = sxy / mass - mx * my;
+  const double mean = 0.5 * (vxx + vyy);
+  const double spread = std::sqrt(0.25 * (vxx - vyy) * (vxx - vyy) + vxy * vxy);
+  // n pixels in a row have a variance of (n^2 - 1) / 12: the + 1 makes a 1-px line 1 px wide.
+  return {float(std::sqrt(12.0 * (mean + spread) + 1.0)),
+          float(std::sqrt(12.0 * std::max(0.0, mean - spread) + 1.0))};
+}
+
+// The shape rules (preprocess.hpp): a dot, a flick, or a shape for the network.
+Ink classify_ink(const std::vector<float>& ink, int width, int height, const Blobs& blobs, float pen) {
+  if (float(blobs.longest_blob_side) < kDotMaxLength * pen) return Ink::Dot;
+  const Extent extent = principal_extent(ink, width, blobs.box);
+  const bool straight = extent.breadth < kFlickMaxBreadth * pen;
+  const bool short_stroke = extent.length < kFlickMaxLengthShare * float(std::min(width, height));
+  return straight && short_stroke ? Ink::Flick : Ink::Shape;
 }
 
 std::vector<float> crop(const std::vector<float>& image, int width, const Box& b) {
@@ -135,6 +182,16 @@ std::vector<float> crop(const std::vector<float>& image, int width, const Box& b
 }
 
 }  // namespace
+
+const char* ink_name(Ink ink) {
+  switch (ink) {
+    case Ink::None: return "none";
+    case Ink::Dot: return "dot";
+    case Ink::Flick: return "flick";
+    case Ink::Shape: return "shape";
+  }
+  return "?";
+}
 
 std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height) {
   const size_t n = size_t(width) * size_t(height);
@@ -257,17 +314,18 @@ PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) 
                       " is out of range (1..8192 a side, at most 32 megapixels)");
   PreprocessResult result;
   std::vector<float> ink = ink_from_rgba(rgba, width, height);
-  Box box{};
-  if (!clean_and_find_box(ink, width, height, box)) return result;
-  // Near-empty: a dot or a flick smaller than 4% of the drawing's shorter side is no digit.
-  const int min_extent = std::max(3, int(0.04f * float(std::min(width, height))));
-  if (std::max(box.width(), box.height()) < min_extent) return result;
+  const std::optional<Blobs> blobs = remove_specks(ink, width, height);
+  if (!blobs) return result;  // Ink::None
+  const Box box = blobs->box;
+  const float measured = stroke_width(ink, width, height);
+  // Ink too faint to reach half coverage anywhere has no measured width; a pixel is the least.
+  result.ink = classify_ink(ink, width, height, *blobs, std::max(1.0f, measured));
+  result.stroke_width = measured;
 
   // Normalise the stroke: MNIST's strokes are about kMnistStrokeWidth / kDigitBox of the
   // digit's longer side. Widths within MNIST's own spread are left alone; a thin pen or a fat
   // brush is brought to MNIST's width by growing or thinning every stroke evenly.
-  const float measured = stroke_width(ink, width, height);
-  const int long_side = std::max(box.width(), box.height());
+  const int long_side = box.longer_side();
   const float target = kMnistStrokeWidth * float(long_side) / float(kDigitBox);
   const float ratio = measured / target;
   const float offset = (ratio < 0.7f || ratio > 1.4f) ? 0.5f * (target - measured) : 0.0f;
@@ -281,13 +339,8 @@ PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) 
   Box tight{work.width(), work.height(), -1, -1};
   for (int y = 0; y < work.height(); ++y)
     for (int x = 0; x < work.width(); ++x)
-      if (digit[size_t(y) * work.width() + size_t(x)] > 0.0f) {
-        tight.x0 = std::min(tight.x0, x);
-        tight.y0 = std::min(tight.y0, y);
-        tight.x1 = std::max(tight.x1, x);
-        tight.y1 = std::max(tight.y1, y);
-      }
-  if (tight.x1 < 0) return result;  // thinned away entirely: nothing to recognise
+      if (digit[size_t(y) * work.width() + size_t(x)] > 0.0f) tight.include(x, y);
+  if (tight.x1 < 0) return result;  // thinned away entirely: the network sees nothing
   digit = crop(digit, work.width(), tight);
   const int longest = std::max(tight.width(), tight.height());
   const int out_w = std::max(1, int(std::lround(float(kDigitBox) * tight.width() / longest)));
@@ -312,12 +365,10 @@ PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) 
       if (tx < 0 || ty < 0 || tx >= kDigitSide || ty >= kDigitSide) continue;
       result.image[size_t(ty * kDigitSide + tx)] = std::clamp(small[size_t(y) * out_w + size_t(x)], 0.0f, 1.0f);
     }
-  result.has_digit = true;
   result.box_x = work.x0 + tight.x0;
   result.box_y = work.y0 + tight.y0;
   result.box_width = tight.width();
   result.box_height = tight.height();
-  result.stroke_width = measured;
   return result;
 }
 

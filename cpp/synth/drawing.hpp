@@ -1,9 +1,11 @@
 // The robustness suite's renderer: an MNIST digit the way a person's drawing arrives from a
 // canvas: scaled and placed on a larger canvas, with another pen width, in RGBA with a given
 // background. The robustness test and `digitpad-synth` (its IDX copy) feed these to
-// preprocess_drawing().
+// preprocess_drawing(). Also pen strokes drawn from points.
 #pragma once
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -102,6 +104,31 @@ inline std::vector<uint8_t> render_drawing(const uint8_t* mnist, const DrawingSt
 // The robustness suite: this many MNIST test digits (every fifth), styles drawn from this seed.
 constexpr int kRobustnessDrawings = 2000;
 constexpr uint64_t kRobustnessSeed = 2024;
+
+// Pen strokes as the page's pad draws them: a round pen of `pen` px through each stroke's
+// points (canvas pixels; a stroke of one point is a click), anti-aliased ink on a transparent
+// canvas x canvas. Returns RGBA bytes.
+using Stroke = std::vector<std::array<float, 2>>;
+inline std::vector<uint8_t> draw_strokes(const std::vector<Stroke>& strokes, float pen, int canvas = 280) {
+  std::vector<uint8_t> rgba(size_t(canvas) * canvas * 4, 0);
+  for (const Stroke& stroke : strokes)
+    for (size_t k = 0; k < stroke.size(); ++k) {
+      const std::array<float, 2> a = stroke[k], b = stroke[std::min(k + 1, stroke.size() - 1)];
+      const float dx = b[0] - a[0], dy = b[1] - a[1], length2 = dx * dx + dy * dy;
+      for (int y = 0; y < canvas; ++y)
+        for (int x = 0; x < canvas; ++x) {
+          // Distance from the pixel's centre to the segment a-b.
+          const float px = float(x) + 0.5f - a[0], py = float(y) + 0.5f - a[1];
+          const float t = length2 > 0 ? std::clamp((px * dx + py * dy) / length2, 0.0f, 1.0f) : 0.0f;
+          const float distance = std::hypot(px - t * dx, py - t * dy);
+          const float coverage = std::clamp(0.5f * pen + 0.5f - distance, 0.0f, 1.0f);
+          uint8_t* px_rgba = &rgba[(size_t(y) * canvas + size_t(x)) * 4];
+          px_rgba[0] = 20, px_rgba[1] = 20, px_rgba[2] = 20;
+          px_rgba[3] = std::max(px_rgba[3], uint8_t(std::lround(255 * coverage)));
+        }
+    }
+  return rgba;
+}
 
 // A random style within the robustness suite's ranges.
 inline DrawingStyle random_style(Rng& rng) {

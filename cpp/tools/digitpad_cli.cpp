@@ -2,6 +2,7 @@
 //   digitpad train --arch SPEC --out FILE [options]   train from MNIST IDX files (--help: the options)
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
 //   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
+//   digitpad predict --model FILE --drawing PGM   one drawing read as the page reads the pad
 //   digitpad info --model FILE [--json]
 //   digitpad calibrate --model FILE --out FILE --images IDX --labels IDX   fit the temperature
 //   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -24,6 +26,8 @@
 #include "../core/errors.hpp"
 #include "../core/json.hpp"
 #include "../core/model_format.hpp"
+#include "../core/preprocess.hpp"
+#include "../core/reading.hpp"
 #include "../core/text.hpp"
 #include "../core/train_options.hpp"
 #include "../core/trainer.hpp"
@@ -44,6 +48,7 @@ const char* kUsage =
     "                 (digitpad train --help lists the training options)\n"
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
+    "  digitpad predict --model FILE --drawing FILE   a PGM or PPM drawing, read as the page reads it\n"
     "  digitpad info --model FILE [--json]\n"
     "  digitpad calibrate --model FILE --out FILE --images IDX --labels IDX [--limit N]\n"
     "                 fit the model's temperature on held-out images (not the test set)\n"
@@ -294,30 +299,93 @@ int eval(int argc, char** argv) {
   return 0;
 }
 
-// Probabilities for each image: with --out, raw float32 little-endian (count x 10) for
-// comparing builds bit by bit; otherwise one line per image: index, digit, 10 probabilities.
+// A binary PGM (P5) or PPM (P6) of 8-bit samples as opaque RGBA: the drawings `predict
+// --drawing` reads (image tools write them: `convert pad.png pad.pgm`).
+std::vector<uint8_t> read_pnm_as_rgba(const std::string& path, int& width, int& height) {
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  size_t at = 2;
+  auto header_number = [&]() {
+    for (;;) {  // whitespace, and comments from # to the end of the line
+      if (at < bytes.size() && bytes[at] == '#') {
+        while (at < bytes.size() && bytes[at] != '\n') ++at;
+      } else if (at < bytes.size() && std::isspace(bytes[at])) {
+        ++at;
+      } else {
+        break;
+      }
+    }
+    long n = -1;  // -1: no number
+    while (at < bytes.size() && std::isdigit(bytes[at]) && n < 1000000) n = std::max(0L, n) * 10 + (bytes[at++] - '0');
+    return n;
+  };
+  const bool grey = bytes.size() > 2 && bytes[0] == 'P' && bytes[1] == '5';
+  if (!grey && !(bytes.size() > 2 && bytes[0] == 'P' && bytes[1] == '6'))
+    throw DataFormatError(path + " is not a binary PGM or PPM (P5 or P6) image");
+  const long w = header_number(), h = header_number(), maxval = header_number();
+  if (w < 1 || h < 1 || w > 8192 || h > 8192 || maxval < 1 || maxval > 255)
+    throw DataFormatError(path + ": needs a size of 1..8192 a side and 8-bit samples (maxval up to 255)");
+  ++at;  // the single whitespace after maxval
+  const size_t channels = grey ? 1 : 3, pixels = size_t(w) * size_t(h);
+  if (at > bytes.size() || bytes.size() - at < pixels * channels)
+    throw DataFormatError(path + " is truncated: expected " + std::to_string(pixels * channels) +
+                          " bytes of pixels, found " + std::to_string(bytes.size() - std::min(at, bytes.size())));
+  std::vector<uint8_t> rgba(pixels * 4, 255);
+  for (size_t i = 0; i < pixels; ++i)
+    for (size_t c = 0; c < 3; ++c)
+      rgba[4 * i + c] = uint8_t(bytes[at + i * channels + (grey ? 0 : c)] * 255 / maxval);
+  width = int(w), height = int(h);
+  return rgba;
+}
+
+// "7 (99.1%)", "not a digit (dot)", "not a digit (network, 97.3%)" or "empty".
+std::string reading_text(const Reading& r) {
+  char text[64];
+  if (r.state == ReadingState::Empty) return "empty";
+  if (r.state == ReadingState::Digit) std::snprintf(text, sizeof text, "%d (%.1f%%)", r.digit, 100.0 * r.confidence);
+  else if (r.reason == NotDigitReason::Network) std::snprintf(text, sizeof text, "not a digit (network, %.1f%%)", 100.0 * r.confidence);
+  else std::snprintf(text, sizeof text, "not a digit (%s)", reason_name(r.reason));
+  return text;
+}
+
+// One line per image: what it is (an index, or the drawing's file name), its reading, and
+// the network's probabilities (the ten digits, then "not a digit" for an 11-output network).
+void print_reading(const std::string& what, const Reading& r, int classes) {
+  std::printf("%s %s ", what.c_str(), reading_text(r).c_str());
+  for (float p : r.digits) std::printf(" %.6f", p);
+  if (classes > kNotDigit) std::printf(" %.6f", r.not_digit);
+  std::printf("\n");
+}
+
+// IDX images are network inputs already (MNIST-like 28x28): each is read by the network alone.
+// A --drawing (PGM or PPM, any size) is preprocessed as the page preprocesses the pad, so the
+// shape rules apply. With --out, the IDX images' probabilities as raw float32 little-endian
+// (count x classes) for comparing builds bit by bit.
 int predict(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"--model", "--images", "--labels", "--limit", "--out"}, {});
+  const Args args(argc, argv, 2, {"--model", "--images", "--labels", "--limit", "--out", "--drawing"}, {});
   Network net = load_model_file(args.required("--model"));
+  if (args.has("--drawing")) {
+    if (args.has("--images") || args.has("--labels") || args.has("--limit") || args.has("--out"))
+      throw UsageError("--drawing reads one drawing; --images, --labels, --limit and --out are for IDX images");
+    const std::string path = args.str("--drawing");
+    int width = 0, height = 0;
+    const std::vector<uint8_t> rgba = read_pnm_as_rgba(path, width, height);
+    print_reading(path, read_drawing(preprocess_drawing(rgba.data(), width, height), net), net.classes());
+    return 0;
+  }
   const Dataset data = load_data(args, "--images", "--labels", "t10k", "--limit");
   Matrix x, probs;
   images_to_matrix(data, 0, data.count, x);
-  net.predict(x, probs);  // 10 x count, column-major: one image's probabilities after another
+  net.predict(x, probs);  // classes x count, column-major: one image's probabilities after another
   if (args.has("--out")) {
     const std::string path = args.str("--out");
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(probs.data()), std::streamsize(probs.size() * 4));
     if (!out) throw std::runtime_error("cannot write " + path);
-    std::printf("wrote %d x 10 probabilities to %s\n", data.count, path.c_str());
+    std::printf("wrote %d x %d probabilities to %s\n", data.count, net.classes(), path.c_str());
     return 0;
   }
-  for (int n = 0; n < data.count; ++n) {
-    Eigen::Index digit = 0;
-    probs.col(n).maxCoeff(&digit);
-    std::printf("%d %d", n, int(digit));
-    for (int k = 0; k < 10; ++k) std::printf(" %.6f", probs(k, n));
-    std::printf("\n");
-  }
+  for (int n = 0; n < data.count; ++n)
+    print_reading(std::to_string(n), read_probabilities(probs.col(n).data(), net.classes()), net.classes());
   return 0;
 }
 

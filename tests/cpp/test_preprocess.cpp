@@ -132,7 +132,7 @@ TEST(Preprocess, AnAlreadyCentredMnistDigitComesBackClose) {
     std::vector<uint8_t> rgba(784 * 4);
     for (int p = 0; p < 784; ++p) rgba[size_t(4 * p)] = rgba[size_t(4 * p + 1)] = rgba[size_t(4 * p + 2)] = test.image(i)[p], rgba[size_t(4 * p + 3)] = 255;
     const PreprocessResult r = preprocess_drawing(rgba.data(), 28, 28);
-    ASSERT_TRUE(r.has_digit) << i;
+    ASSERT_EQ(r.ink, Ink::Shape) << i;
     std::vector<float> original(784);
     for (int p = 0; p < 784; ++p) original[size_t(p)] = test.image(i)[p] / 255.0f;
     total += correlation(original.data(), r.image.data(), 784);
@@ -156,7 +156,8 @@ TEST(Preprocess, ADrawingOfAnyStyleBecomesTheSameDigit) {
     const std::vector<uint8_t> b = render_drawing(test.image(i), fat);
     const PreprocessResult ra = preprocess_drawing(a.data(), 280, 280);
     const PreprocessResult rb = preprocess_drawing(b.data(), 280, 280);
-    ASSERT_TRUE(ra.has_digit && rb.has_digit);
+    ASSERT_EQ(ra.ink, Ink::Shape);
+    ASSERT_EQ(rb.ink, Ink::Shape);
     EXPECT_LT(ra.stroke_width, 4.0f);  // a 2-px pen anti-aliased covers 3 px at half ink
     EXPECT_GT(rb.stroke_width, 18.0f);
     const double c = correlation(ra.image.data(), rb.image.data(), 784);
@@ -179,21 +180,79 @@ TEST(Preprocess, BackgroundsDarkLightAndTransparentAgree) {
   EXPECT_GT(correlation(results[0].image.data(), results[2].image.data(), 784), 0.97);
 }
 
-TEST(Preprocess, EmptyAndNearEmptyDrawingsAreNoDigit) {
-  EXPECT_FALSE(preprocess_drawing(blank(280, 280, 255, 255, 255, 255).data(), 280, 280).has_digit);
-  EXPECT_FALSE(preprocess_drawing(blank(280, 280, 0, 0, 0, 255).data(), 280, 280).has_digit);
-  EXPECT_FALSE(preprocess_drawing(blank(280, 280, 0, 0, 0, 0).data(), 280, 280).has_digit);
-  EXPECT_FALSE(preprocess_drawing(blank(1, 1, 0, 0, 0, 255).data(), 1, 1).has_digit);
-  // A single dot and a tiny flick.
-  std::vector<uint8_t> dot = blank(280, 280, 255, 255, 255, 255);
-  for (int y = 140; y < 143; ++y)
-    for (int x = 100; x < 108; ++x) dot[size_t((y * 280 + x) * 4)] = dot[size_t((y * 280 + x) * 4 + 1)] = dot[size_t((y * 280 + x) * 4 + 2)] = 0;
-  EXPECT_FALSE(preprocess_drawing(dot.data(), 280, 280).has_digit);
+TEST(Preprocess, EmptyDrawingsHaveNoInk) {
+  EXPECT_EQ(preprocess_drawing(blank(280, 280, 255, 255, 255, 255).data(), 280, 280).ink, Ink::None);
+  EXPECT_EQ(preprocess_drawing(blank(280, 280, 0, 0, 0, 255).data(), 280, 280).ink, Ink::None);
+  EXPECT_EQ(preprocess_drawing(blank(280, 280, 0, 0, 0, 0).data(), 280, 280).ink, Ink::None);
+  EXPECT_EQ(preprocess_drawing(blank(1, 1, 0, 0, 0, 255).data(), 1, 1).ink, Ink::None);
   // Faint noise everywhere (paper texture) is not ink.
   std::vector<uint8_t> noisy = blank(280, 280, 240, 240, 240, 255);
   Rng rng(1);
   for (size_t i = 0; i < noisy.size(); i += 4) noisy[i] = noisy[i + 1] = noisy[i + 2] = uint8_t(230 + rng.below(20));
-  EXPECT_FALSE(preprocess_drawing(noisy.data(), 280, 280).has_digit);
+  const PreprocessResult r = preprocess_drawing(noisy.data(), 280, 280);
+  EXPECT_EQ(r.ink, Ink::None);
+  for (float v : r.image) ASSERT_EQ(v, 0.0f);
+}
+
+// The page's pad: 280x280, a 20-px brush by default (6 to 40 px with the slider).
+TEST(Preprocess, AClickIsADotWithAnyBrush) {
+  for (float pen : {1.0f, 2.0f, 6.0f, 20.0f, 40.0f}) {
+    const PreprocessResult r = preprocess_drawing(test::draw_strokes({{{100, 120}}}, pen).data(), 280, 280);
+    EXPECT_EQ(r.ink, Ink::Dot) << pen << " px";
+  }
+}
+
+TEST(Preprocess, SeveralTapsAreDots) {
+  const PreprocessResult r = preprocess_drawing(
+      test::draw_strokes({{{50, 50}}, {{200, 60}}, {{120, 220}, {123, 221}}}, 20.0f).data(), 280, 280);
+  EXPECT_EQ(r.ink, Ink::Dot);
+  EXPECT_GT(r.box_width, 150);  // the taps span the pad; each of them is a dot
+}
+
+TEST(Preprocess, ATinyDragIsNotADigitShape) {
+  for (float pen : {2.0f, 6.0f, 20.0f, 40.0f}) {
+    const PreprocessResult r = preprocess_drawing(test::draw_strokes({{{100, 100}, {103, 100}}}, pen).data(), 280, 280);
+    EXPECT_TRUE(r.ink == Ink::Dot || r.ink == Ink::Flick) << pen << " px: " << ink_name(r.ink);
+  }
+}
+
+TEST(Preprocess, AShortStraightStrokeIsAFlick) {
+  // 35 px of a 280-px pad in any direction, with pens too thin for it to be a dot.
+  for (float pen : {2.0f, 6.0f, 12.0f})
+    for (const test::Stroke& stroke : {test::Stroke{{100, 100}, {135, 100}}, test::Stroke{{100, 100}, {100, 135}},
+                                       test::Stroke{{100, 100}, {125, 125}}}) {
+      const PreprocessResult r = preprocess_drawing(test::draw_strokes({stroke}, pen).data(), 280, 280);
+      EXPECT_EQ(r.ink, Ink::Flick) << pen << " px";
+    }
+}
+
+TEST(Preprocess, AStraightOneOfDigitSizeIsAShape) {
+  // One vertical stroke of 40% and 60% of the pad, with the page's brushes: still a 1.
+  for (float pen : {6.0f, 20.0f, 40.0f})
+    for (float length : {0.4f * 280, 0.6f * 280}) {
+      const PreprocessResult r = preprocess_drawing(
+          test::draw_strokes({{{140, 140 - length / 2}, {140, 140 + length / 2}}}, pen).data(), 280, 280);
+      EXPECT_EQ(r.ink, Ink::Shape) << pen << " px, " << length << " px long";
+    }
+}
+
+TEST(Preprocess, AShortCurvedStrokeIsLeftToTheNetwork) {
+  // As short as a flick but bowed by several pen widths: a small c (or half a 0), no slip.
+  test::Stroke arc;
+  for (int k = 0; k <= 20; ++k) {
+    const float a = 3.14159f * float(k) / 20;
+    arc.push_back({100 + 15 * std::cos(a), 100 + 15 * std::sin(a)});
+  }
+  EXPECT_EQ(preprocess_drawing(test::draw_strokes({arc}, 4.0f).data(), 280, 280).ink, Ink::Shape);
+}
+
+TEST(Preprocess, ADotStillGivesTheImageTheNetworkSees) {
+  const PreprocessResult r = preprocess_drawing(test::draw_strokes({{{100, 120}}}, 20.0f).data(), 280, 280);
+  ASSERT_EQ(r.ink, Ink::Dot);
+  float ink = 0;
+  for (float v : r.image) ink += v;
+  EXPECT_GT(ink, 20.0f);
+  EXPECT_NEAR(r.stroke_width, 13.0f, 2.0f);  // a disc's mean width: 2/3 of its diameter
 }
 
 TEST(Preprocess, StrayPixelsDoNotMoveTheDigit) {

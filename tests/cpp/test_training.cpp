@@ -13,7 +13,10 @@
 #include "test_util.hpp"
 
 using namespace digitpad;
+using digitpad::test::CliRun;
 using digitpad::test::expect_throw_message;
+using digitpad::test::line_count;
+using digitpad::test::run_cli;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -238,24 +241,6 @@ TEST(Evaluation, ConfusionMatrixAndPerClassAccuracy) {
 // ---- The command-line tool ---------------------------------------------------------------
 
 namespace {
-
-struct CliRun {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& args) {
-  const std::string command = std::string(DIGITPAD_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-int line_count(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
 // Writes a data set as an IDX image file and label file (big-endian headers, as MNIST's).
 void write_idx(const Dataset& data, const std::string& images_path, const std::string& labels_path) {

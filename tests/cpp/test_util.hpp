@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "layers.hpp"
@@ -45,5 +49,24 @@ std::string expect_throw_message(F&& f) {
 inline std::string mnist_path(const std::string& file) {
   return std::string(DIGITPAD_MNIST_DIR) + "/" + file;
 }
+
+// The `digitpad` tool run with these arguments (a shell command line).
+struct CliRun {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+inline CliRun run_cli(const std::string& args) {
+  const std::string command = std::string(DIGITPAD_CLI) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+inline int line_count(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
 }  // namespace digitpad::test

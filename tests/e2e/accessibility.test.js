@@ -1,12 +1,13 @@
 // The page for people who see it differently or use no mouse: axe-core finds no serious or
 // critical violation (page, open studio, open corrections panel; light and dark; desktop and
-// phone); what axe cannot see on canvases and borders is measured here: the result and the
-// chart read by a screen reader, chart text and control borders in contrast, target sizes,
-// disabled buttons that look disabled, the custom-network fields only with the custom preset,
-// and a Tab order that reaches every control with a visible focus ring.
+// phone; with a digit and with a drawing that is not one); what axe cannot see on canvases and
+// borders is measured here: the result and the chart read by a screen reader, chart text, the
+// greyed chart's bars and control borders in contrast, target sizes, disabled buttons that look
+// disabled, the custom-network fields only with the custom preset, and a Tab order that reaches
+// every control with a visible focus ring.
 import { beforeEach, describe, expect, test } from 'vitest';
-import { DIGIT_STROKES, drawStrokes, predictionOf } from './browser.js';
-import { canvasTextContrast, coloursOf, contrastRatio, nextFrames, seriousAxeViolations, touchStrokes } from './looks.js';
+import { clickPad, DIGIT_STROKES, drawStrokes, predictionOf } from './browser.js';
+import { canvasPaint, canvasTextContrast, coloursOf, contrastRatio, nextFrames, seriousAxeViolations, touchStrokes } from './looks.js';
 import { pageSuite } from './suite.js';
 
 const SCHEMES = ['light', 'dark'];
@@ -34,6 +35,29 @@ describe('desktop', () => {
   test.each(SCHEMES)('axe: no serious or critical violation, %s theme', async (scheme) => {
     await drawStrokes(page, DIGIT_STROKES[7]);
     await expectNoSeriousViolations(page, scheme);
+  });
+
+  test.each(SCHEMES)('axe: no serious or critical violation when the drawing is not a digit, %s theme', async (scheme) => {
+    await clickPad(page, [0.5, 0.5]);
+    expect((await predictionOf(page)).state).toBe('not-digit');
+    await page.emulateMedia({ colorScheme: scheme });
+    await nextFrames(page);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  test.each(SCHEMES)('the greyed chart\'s bars have a contrast of at least 3:1, %s theme', async (scheme) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await clickPad(page, [0.5, 0.5]);  // a dot: the network still gives one digit most of its vote
+    await nextFrames(page);
+    const greyed = await canvasPaint(page, '#chart', '--greyed-bar');
+    expect(greyed.count).toBeGreaterThan(20);
+    expect(greyed.contrast).toBeGreaterThanOrEqual(3);
+  });
+
+  test('a screen reader hears that the drawing is not a digit, and why the chart is grey', async () => {
+    await clickPad(page, [0.5, 0.5]);
+    expect(await page.locator('#prediction').ariaSnapshot()).toMatch(/that does not look like a digit/);
+    expect(await page.locator('#chart').getAttribute('aria-label')).toMatch(/^Greyed out, as the drawing does not look like a digit\./);
   });
 
   test('a screen reader browsing the result hears the digit and the confidence', async () => {
@@ -182,5 +206,13 @@ describe('phone', () => {
   test.each(SCHEMES)('axe: no serious or critical violation, %s theme', async (scheme) => {
     await touchStrokes(page, DIGIT_STROKES[7]);
     await expectNoSeriousViolations(page, scheme);
+  });
+
+  test.each(SCHEMES)('axe: no serious or critical violation when a tap is not a digit, %s theme', async (scheme) => {
+    await touchStrokes(page, [[[0.5, 0.5]]]);
+    expect((await predictionOf(page)).state).toBe('not-digit');
+    await page.emulateMedia({ colorScheme: scheme });
+    await nextFrames(page);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

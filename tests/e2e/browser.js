@@ -23,6 +23,24 @@ export const DIGIT_STROKES = {
   7: [[[0.25, 0.18], [0.75, 0.18], [0.42, 0.85]]],
 };
 
+// Drawings that are not digits, as pen strokes in pad coordinates (0..1).
+export const NOT_DIGIT_STROKES = {
+  // One long looping stroke across the pad, as a hand scribbles: seven loops drifting right.
+  scribble: [Array.from({ length: 141 }, (_, i) => {
+    const a = (i / 140) * 7 * 2 * Math.PI;
+    return [0.2 + 0.6 * (i / 140) + 0.1 * Math.sin(a), 0.5 - 0.22 * Math.cos(a) + 0.08 * Math.sin(3 * a)];
+  })],
+  // A capital A: two slanted strokes and the bar.
+  A: [[[0.3, 0.82], [0.5, 0.18]], [[0.5, 0.18], [0.7, 0.82]], [[0.37, 0.6], [0.63, 0.6]]],
+};
+
+/** Clicks the pad once, as a mouse does (press and release without moving): a dot. */
+export async function clickPad(page, [x, y], selector = '#pad') {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  const box = await page.locator(selector).boundingBox();
+  await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+}
+
 /** Draws strokes with the real mouse: press, move in small steps, release. */
 export async function drawStrokes(page, strokes, selector = '#pad') {
   await page.locator(selector).scrollIntoViewIfNeeded();

@@ -86,6 +86,29 @@ export function canvasTextContrast(page, selector, strip) {
 }
 
 /**
+ * How a canvas shows a theme colour (a CSS custom property such as '--accent'): how many of its
+ * pixels are painted in it, and its contrast against the background behind the canvas (WCAG
+ * asks 3:1 of a chart's bars).
+ */
+export async function canvasPaint(page, selector, property) {
+  const { colour, count } = await page.locator(selector).evaluate((canvas, name) => {
+    const probe = document.createElement('span');
+    probe.style.color = `var(${name})`;
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).color.match(/[\d.]+/g).slice(0, 3).map(Number);
+    probe.remove();
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] === 255 && [0, 1, 2].every((k) => Math.abs(data[i + k] - colour[k]) <= 2)) count++;
+    }
+    return { colour, count };
+  }, property);
+  const { fill: background } = await coloursOf(page, selector);
+  return { count, contrast: contrastRatio(colour, background) };
+}
+
+/**
  * Draws strokes with a finger: CDP touchStart, touchMove in small steps, touchEnd, as a phone
  * sends them. duringStroke(page) runs once in the middle of the first stroke, finger down.
  */

@@ -27,6 +27,52 @@ export function readMnist(which, limit = Infinity) {
   };
 }
 
+/**
+ * An MNIST digit of readMnist()'s blown up 10x (nearest neighbour) on a 280x280 RGBA canvas:
+ * dark ink on light (default), light on dark, or coloured ink on a transparent canvas.
+ */
+export function mnistOnCanvas(mnist, index, { dark = true, transparent = false } = {}) {
+  const rgba = new Uint8ClampedArray(280 * 280 * 4);
+  for (let y = 0; y < 280; y++) {
+    for (let x = 0; x < 280; x++) {
+      const ink = mnist.pixels[index * 784 + Math.floor(y / 10) * 28 + Math.floor(x / 10)] / 255;
+      const o = (y * 280 + x) * 4;
+      if (transparent) {
+        rgba.set([20, 20, 200, Math.round(255 * ink)], o);
+      } else {
+        const v = dark ? Math.round(255 * (1 - ink)) : Math.round(255 * ink);
+        rgba.set([v, v, v, 255], o);
+      }
+    }
+  }
+  return rgba;
+}
+
+/**
+ * Pen strokes as the page's pad draws them: a round pen of `pen` px through each stroke's
+ * points (canvas pixels; one point is a click), anti-aliased ink on a transparent RGBA canvas.
+ */
+export function penStrokes(strokes, pen = 20, size = 280) {
+  const rgba = new Uint8ClampedArray(size * size * 4);
+  for (const stroke of strokes) {
+    for (let k = 0; k < stroke.length; k++) {
+      const [ax, ay] = stroke[k];
+      const [bx, by] = stroke[Math.min(k + 1, stroke.length - 1)];
+      const dx = bx - ax, dy = by - ay, length2 = dx * dx + dy * dy;
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          const px = x + 0.5 - ax, py = y + 0.5 - ay;
+          const t = length2 > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy) / length2)) : 0;
+          const coverage = Math.min(1, Math.max(0, pen / 2 + 0.5 - Math.hypot(px - t * dx, py - t * dy)));
+          const o = (y * size + x) * 4;
+          rgba.set([20, 20, 20, Math.max(rgba[o + 3], Math.round(255 * coverage))], o);
+        }
+      }
+    }
+  }
+  return rgba;
+}
+
 /** uint8 pixels -> Float32Array scaled to 0..1, as the core does. */
 export function toUnitFloats(pixels) {
   const out = new Float32Array(pixels.length);

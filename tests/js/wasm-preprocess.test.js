@@ -1,6 +1,6 @@
 // Preprocessing through the WASM module: drawings in, MNIST-like 28x28 out.
 import { beforeAll, expect, test } from 'vitest';
-import { loadWasm, readMnist } from './helpers.js';
+import { loadWasm, mnistOnCanvas, readMnist } from './helpers.js';
 
 let dp;
 const mnist = readMnist('test', 20);
@@ -8,24 +8,6 @@ const mnist = readMnist('test', 20);
 beforeAll(async () => {
   dp = await loadWasm();
 });
-
-// An MNIST digit blown up 10x (nearest neighbour) as dark ink on a light 280x280 canvas.
-function canvasOf(index, { dark = true, transparent = false } = {}) {
-  const rgba = new Uint8ClampedArray(280 * 280 * 4);
-  for (let y = 0; y < 280; y++) {
-    for (let x = 0; x < 280; x++) {
-      const ink = mnist.pixels[index * 784 + Math.floor(y / 10) * 28 + Math.floor(x / 10)] / 255;
-      const o = (y * 280 + x) * 4;
-      if (transparent) {
-        rgba.set([20, 20, 200, Math.round(255 * ink)], o);
-      } else {
-        const v = dark ? Math.round(255 * (1 - ink)) : Math.round(255 * ink);
-        rgba.set([v, v, v, 255], o);
-      }
-    }
-  }
-  return rgba;
-}
 
 function correlation(a, b) {
   const mean = (v) => v.reduce((s, x) => s + x, 0) / v.length;
@@ -44,8 +26,8 @@ test('a drawing comes back as its MNIST digit, for every kind of background', ()
   for (let i = 0; i < 10; i++) {
     const original = Array.from(mnist.pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
     for (const style of [{ dark: true }, { dark: false }, { transparent: true }]) {
-      const seen = dp.preprocess(canvasOf(i, style), 280, 280);
-      expect(seen.hasDigit).toBe(true);
+      const seen = dp.preprocess(mnistOnCanvas(mnist, i, style), 280, 280);
+      expect(seen.ink).toBe('shape');
       expect(seen.image).toBeInstanceOf(Float32Array);
       expect(seen.image.length).toBe(784);
       correlations.push(correlation(original, Array.from(seen.image)));
@@ -58,21 +40,21 @@ test('a drawing comes back as its MNIST digit, for every kind of background', ()
   expect(correlations.reduce((a, b) => a + b) / correlations.length).toBeGreaterThan(0.97);
 });
 
-test('an empty canvas is no digit', () => {
+test('an empty canvas has no ink', () => {
   const white = new Uint8ClampedArray(280 * 280 * 4).fill(255);
   const clear = new Uint8ClampedArray(200 * 100 * 4);
-  expect(dp.preprocess(white, 280, 280).hasDigit).toBe(false);
-  expect(dp.preprocess(clear, 200, 100).hasDigit).toBe(false);
+  expect(dp.preprocess(white, 280, 280).ink).toBe('none');
+  expect(dp.preprocess(clear, 200, 100).ink).toBe('none');
 });
 
 test('bad sizes are Errors', () => {
   expect(() => dp.preprocess(new Uint8ClampedArray(10), 280, 280)).toThrow(/width x height x 4/);
   expect(() => dp.preprocess(new Uint8ClampedArray(0), 0, 0)).toThrow(/out of range/);
-  expect(dp.preprocess(new Uint8ClampedArray(4 * 4 * 4), 4, 4).hasDigit).toBe(false);
+  expect(dp.preprocess(new Uint8ClampedArray(4 * 4 * 4), 4, 4).ink).toBe('none');
 });
 
 test('preprocessing leaks nothing', () => {
-  const drawing = canvasOf(0);
+  const drawing = mnistOnCanvas(mnist, 0);
   dp.preprocess(drawing, 280, 280);
   const before = dp.heapBytesInUse();
   for (let i = 0; i < 200; i++) dp.preprocess(drawing, 280, 280);

@@ -1,5 +1,5 @@
-// The confidence chart: ten bars, one per digit, the top one highlighted. Chart.js with
-// only the parts a bar chart needs.
+// The confidence chart: ten bars, one per digit, the top one highlighted (or all greyed when
+// the drawing is not a digit). Chart.js with only the parts a bar chart needs.
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
@@ -31,19 +31,28 @@ export class ConfidenceChart {
     });
   }
 
-  /** probabilities: 10 numbers, or null to empty the chart. */
-  show(probabilities) {
+  /**
+   * probabilities: 10 numbers, or null to empty the chart. greyed: every bar in --greyed-bar and
+   * none highlighted (the drawing does not look like a digit; the bars are what the network
+   * made of it all the same).
+   */
+  show(probabilities, { greyed = false } = {}) {
     const data = probabilities ? Array.from(probabilities) : new Array(10).fill(0);
     const top = data.indexOf(Math.max(...data));
-    const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2563eb';
-    const muted = getComputedStyle(document.documentElement).getPropertyValue('--muted-bar').trim() || '#9aa5b1';
+    const colour = (name, fallback) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+    const accent = colour('--accent', '#2563eb');
+    const muted = colour('--muted-bar', '#9aa5b1');
+    const grey = colour('--greyed-bar', '#7d8796');
     const dataset = this.#chart.data.datasets[0];
     dataset.data = data;
-    dataset.backgroundColor = data.map((_, i) => (probabilities && i === top ? accent : muted));
+    dataset.backgroundColor = data.map((_, i) => (greyed ? grey : probabilities && i === top ? accent : muted));
     this.#chart.update('none');
     // The chart's text alternative: every value, as a screen reader would read the bars.
-    this.#canvas.setAttribute('aria-label', probabilities
-      ? `Confidence for each digit: ${data.map((p, i) => `${i}: ${Math.round(p * 100)}%`).join(', ')}`
-      : 'Confidence for each digit: none yet, the pad is empty');
+    const values = data.map((p, i) => `${i}: ${Math.round(p * 100)}%`).join(', ');
+    this.#canvas.setAttribute('aria-label', !probabilities
+      ? 'Confidence for each digit: none yet, the pad is empty'
+      : greyed
+        ? `Greyed out, as the drawing does not look like a digit. The network's confidence for each digit: ${values}`
+        : `Confidence for each digit: ${values}`);
   }
 }

@@ -9,7 +9,7 @@ export class RecognitionView {
   #chart = new ConfidenceChart($('chart'));
   #prediction = $('prediction');
   #seen = $('seen').getContext('2d');
-  /** The last preprocessing result: what "it is a 4" saves. */
+  /** The last recognition: what "it is a 4" saves. */
   lastSeen = null;
 
   #showSeen(image) {
@@ -25,17 +25,29 @@ export class RecognitionView {
   show(result, final) {
     this.lastSeen = result;
     this.#showSeen(result.image);
-    this.#chart.show(result.probabilities);
+    // Not a digit: the network's ten probabilities are still shown, greyed, as what it made of the ink.
+    this.#chart.show(result.probabilities, { greyed: result.state === 'not-digit' });
     const prediction = this.#prediction;
     prediction.dataset.latencyMs = result.latencyMs.toFixed(2);
+    prediction.dataset.reason = result.reason ?? '';
     const digitEl = prediction.querySelector('.digit');
     const verdict = prediction.querySelector('.verdict');
     prediction.querySelector('.latency').textContent = result.probabilities ? `read in ${formatMs(result.latencyMs)}` : '';
-    if (!result.probabilities) {
+    const announce = (text) => {
+      if (final) $('announce').textContent = text;
+    };
+    if (result.state === 'empty') {
       Object.assign(prediction.dataset, { digit: '', confidence: '0', state: 'empty' });
       digitEl.textContent = '';
       verdict.textContent = 'draw a digit';
-      if (final) $('announce').textContent = 'The pad is empty.';
+      announce('The pad is empty.');
+      return;
+    }
+    if (result.state === 'not-digit') {
+      Object.assign(prediction.dataset, { digit: '', confidence: result.confidence.toFixed(4), state: 'not-digit' });
+      digitEl.textContent = '';
+      verdict.textContent = 'that does not look like a digit';
+      announce('That does not look like a digit.');
       return;
     }
     const [first, second] = topTwo(result.probabilities);
@@ -49,11 +61,9 @@ export class RecognitionView {
     verdict.textContent = confident
       ? `${(first.p * 100).toFixed(1)}% sure`
       : `not sure: ${first.digit} (${(first.p * 100).toFixed(0)}%) or ${second.digit} (${(second.p * 100).toFixed(0)}%)`;
-    if (final) {
-      $('announce').textContent = confident
-        ? `I read a ${first.digit}, ${(first.p * 100).toFixed(0)} percent sure.`
-        : `Not sure: ${first.digit} or ${second.digit}.`;
-    }
+    announce(confident
+      ? `I read a ${first.digit}, ${(first.p * 100).toFixed(0)} percent sure.`
+      : `Not sure: ${first.digit} or ${second.digit}.`);
   }
 }
 

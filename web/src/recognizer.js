@@ -1,5 +1,5 @@
-// Recognition on the main thread: the WASM module, the model in use, and one call that turns
-// the pad's pixels into probabilities. A model that fails to load leaves the current one in use.
+// Recognition on the main thread: the WASM module, the model in use, and one call that reads
+// the pad's pixels. A model that fails to load leaves the current one in use.
 import { loadDigitpad } from '../digitpad.js';
 import wasmUrl from '../wasm/digitpad.wasm?url';
 
@@ -41,14 +41,15 @@ export class Recognizer {
   }
 
   /**
-   * imageData: RGBA pixels of a drawing. Returns { hasDigit, image (28x28 the network sees),
-   * probabilities (10, or null when there is no digit), latencyMs }.
+   * imageData: RGBA pixels of a drawing; needs a model (ready). One call into WebAssembly
+   * preprocesses and reads it: { state: 'empty' | 'not-digit' | 'digit', reason ('dot', 'flick',
+   * 'network' or null), image (the 28x28 the network saw), probabilities (the ten digits', or
+   * null when empty), notDigit, digit (or null), confidence, latencyMs } (DigitModel.readDrawing).
    */
   recognize(imageData) {
     const start = performance.now();
-    const seen = this.#dp.preprocess(imageData.data, imageData.width, imageData.height);
-    const probabilities = seen.hasDigit && this.#model ? this.#model.predict(seen.image) : null;
-    return { hasDigit: seen.hasDigit, image: seen.image, probabilities, latencyMs: performance.now() - start };
+    const reading = this.#model.readDrawing(imageData.data, imageData.width, imageData.height);
+    return { ...reading, latencyMs: performance.now() - start };
   }
 }
 

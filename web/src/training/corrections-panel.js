@@ -31,7 +31,7 @@ const sameImage = (a, b) => a.length === b.length && a.every((v, i) => v === b[i
 
 /**
  * recognizer: the page's Recognizer (its current model is fine-tuned); currentSeen(): the
- * last preprocessing result; runJob, isBusy(): from the run panel; onCountChange(): the
+ * last recognition (Recognizer.recognize()'s result); runJob, isBusy(): from the run panel; onCountChange(): the
  * count changed (Fine-tune needs one saved). Returns { count }.
  */
 export function initCorrectionsPanel({ client, recognizer, currentSeen, runJob, isBusy, onCountChange }) {
@@ -65,7 +65,8 @@ export function initCorrectionsPanel({ client, recognizer, currentSeen, runJob, 
   }
   async function correct(label) {
     const seen = currentSeen();
-    if (!seen?.hasDigit) {
+    // A drawing the page called "not a digit" can still be saved as one: the user knows better.
+    if (!seen || seen.state === 'empty') {
       note('Nothing to save: the pad is empty.');
       return;
     }

@@ -9,7 +9,7 @@ import { initSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** manifest: models/manifest.json; useModel(bytes, label); currentSeen(): the last preprocessing result. */
+/** manifest: models/manifest.json; useModel(bytes, label); currentSeen(): the last recognition (what "it is a N" saves). */
 export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   const client = new TrainingClient();
   const data = new TrainingData(client);

@@ -3,8 +3,9 @@
 // source of truth: the manifest records them as { architecture, options, data }, and the
 // command line each one runs is derived from them (web/src/recipe.js). `data` is 'mnist' (the
 // 60,000 MNIST training images) or 'mnist+synthetic': what `digitpad-synth --seed 1` writes
-// (MNIST's first 55,000, pen re-drawings of them, font digits and "not a digit" negatives),
-// after which the confidence is calibrated on re-drawings of the other 5,000.
+// (MNIST's first 55,000, pen re-drawings of them, font digits and "not a digit" negatives).
+// `calibration: 'synthetic'`: the temperature is then fitted on pen re-drawings of MNIST
+// training images 55,000..59,999 (`digitpad calibrate`).
 //   node scripts/train-models.mjs [--only id,id]    (scripts/train-models.sh builds first)
 //   node scripts/train-models.mjs --manifest-only   re-measure the files, keep training times
 import { execFileSync } from 'node:child_process';
@@ -31,9 +32,22 @@ export const SHIPPED = [
     default: true,
     description: 'Three 3x3 convolutions (16, 32, 64 filters), each pooled, trained with rotation, scale and shift augmentation: small and fast (a tenth of the large CNN\'s work per digit), the page\'s default.',
     recipe: {
+      architecture: 'conv:16x3,relu,maxpool:2,conv:32x3,relu,maxpool:2,conv:64x3,relu,maxpool:2,flatten,dropout:0.3,dense:10',
+      options: { optimizer: 'adam', learningRate: 0.002, schedule: 'cosine', epochs: 15, batchSize: 64, ...AUGMENT_SMALL, seed: 1 },
+      data: 'mnist',
+      calibration: 'synthetic',
+    },
+  },
+  {
+    id: 'not-digit-cnn',
+    name: 'digitpad CNN with "not a digit" (experimental)',
+    file: 'not-digit-cnn.bin',
+    description: 'Three 3x3 convolutions (24, 48, 96 filters) with an eleventh output, "not a digit", trained on MNIST, pen re-drawings, font digits and synthetic negatives (scribbles, shapes, letters): it answers "not a digit" for most letters and scribbles, at the cost of reading fewer digits (see the README).',
+    recipe: {
       architecture: 'conv:24x3,relu,maxpool:2,conv:48x3,relu,maxpool:2,conv:96x3,relu,maxpool:2,flatten,dropout:0.3,dense:11',
       options: { optimizer: 'adam', learningRate: 0.002, schedule: 'cosine', epochs: 15, batchSize: 64, ...AUGMENT_SMALL, seed: 1 },
       data: 'mnist+synthetic',
+      calibration: 'synthetic',
     },
   },
   {
@@ -94,6 +108,41 @@ const PRESETS = [
     recipe: { architecture: '784-2000-10:sigmoid,sigmoid', options: { loss: 'mse', epochs: 16, batchSize: 1, learningRate: 0.02, momentum: 0 } } },
 ];
 
+// The synthetic sets (training, calibration and measuring), written once by the native tool.
+function ensureSynthetic() {
+  if (fs.existsSync(synthSet('robustness')[1])) return;
+  console.log(`== writing the synthetic data: digitpad-synth --seed 1 --out ${path.relative(ROOT, SYNTH)}`);
+  fs.mkdirSync(SYNTH, { recursive: true });
+  execFileSync(SYNTH_TOOL, ['--seed', '1', '--out', SYNTH], { stdio: 'inherit' });
+}
+
+// A model's figures on the measuring sets (the synthetic ones from build/synth): MNIST's test
+// images, the robustness suite's drawings, digits in the held-out fonts (as drawn, and
+// stretched to fill a box), and for models with "not a digit", each family of negatives (the
+// share answered "not a digit"). The pen suite is measured in the browser: npm run bench.
+function measureSuites(file, classes) {
+  ensureSynthetic();
+  const evalOn = (set) => {
+    const [images, labels] = set ? synthSet(set) : [];
+    const e = JSON.parse(run(['eval', '--model', file, '--json', ...(set ? ['--images', images, '--labels', labels] : [])]));
+    return { n: e.n, accuracy: e.accuracy, rejected: e.rejected, ece: e.ece, perClassAccuracy: e.perClassAccuracy.slice(0, 10) };
+  };
+  const suites = {
+    mnistTest: evalOn(null),
+    robustness: evalOn('robustness'),
+    fontsHeldOut: evalOn('fonts-heldout'),
+    fontsHeldOutStretched: evalOn('fonts-heldout-stretched'),
+  };
+  if (classes > 10) {
+    suites.negatives = {};
+    for (const file of fs.readdirSync(SYNTH).filter((f) => /^negatives-.*-images-idx3-ubyte$/.test(f)).sort()) {
+      const family = file.replace(/^negatives-|-images-idx3-ubyte$/g, '');
+      suites.negatives[family] = evalOn(`negatives-${family}`).accuracy;
+    }
+  }
+  return suites;
+}
+
 function run(args) {
   return execFileSync(TOOL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
 }
@@ -114,21 +163,16 @@ function main() {
     console.log(`== training ${model.id}: ${recipeCommand(model.recipe, keys)}`);
     const start = performance.now();
     const out = path.join(MODELS, model.file);
-    if (model.recipe.data === 'mnist+synthetic') {
-      if (!fs.existsSync(synthSet('calibration')[1])) {
-        console.log(`== writing the synthetic data: digitpad-synth --seed 1 --out ${path.relative(ROOT, SYNTH)}`);
-        fs.mkdirSync(SYNTH, { recursive: true });
-        execFileSync(SYNTH_TOOL, ['--seed', '1', '--out', SYNTH], { stdio: 'inherit' });
-      }
-      const [images, labels] = synthSet('train');
-      const uncalibrated = `${out}.uncalibrated`;
-      run(['train', ...recipeArgs(model.recipe, keys), '--train-images', images, '--train-labels', labels,
-        '--name', model.name, '--out', uncalibrated]);
-      const [calibrationImages, calibrationLabels] = synthSet('calibration');
-      console.log(run(['calibrate', '--model', uncalibrated, '--images', calibrationImages, '--labels', calibrationLabels, '--out', out]));
-      fs.rmSync(uncalibrated);
-    } else {
-      run(['train', ...recipeArgs(model.recipe, keys), '--name', model.name, '--out', out]);
+    const synthetic = model.recipe.data === 'mnist+synthetic' || model.recipe.calibration === 'synthetic';
+    if (synthetic) ensureSynthetic();
+    const data = model.recipe.data === 'mnist+synthetic' ? synthSet('train') : null;
+    const trained = model.recipe.calibration === 'synthetic' ? `${out}.uncalibrated` : out;
+    run(['train', ...recipeArgs(model.recipe, keys), ...(data ? ['--train-images', data[0], '--train-labels', data[1]] : []),
+      '--name', model.name, '--out', trained]);
+    if (trained !== out) {
+      const [images, labels] = synthSet('calibration');
+      console.log(run(['calibrate', '--model', trained, '--images', images, '--labels', labels, '--out', out]));
+      fs.rmSync(trained);
     }
     trainingSeconds[model.id] = Math.round((performance.now() - start) / 1000);
   }
@@ -145,6 +189,7 @@ function main() {
     }
     const evaluation = JSON.parse(run(['eval', '--model', file, '--json']));
     const info = JSON.parse(run(['info', '--model', file, '--json']));
+    const suites = measureSuites(file, info.classes.length);
     entries.push({
       id: recipe.id,
       name: recipe.name,
@@ -160,6 +205,9 @@ function main() {
       testImages: evaluation.n,
       trainingSeconds: seconds,
       recipe: recipe.recipe,
+      classes: info.classes,
+      temperature: info.temperature,
+      suites,
     });
     console.log(`${recipe.id}: ${(100 * evaluation.accuracy).toFixed(2)}% on ${evaluation.n} test images, ${fs.statSync(file).size} bytes`);
   }

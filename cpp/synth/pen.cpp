@@ -58,7 +58,7 @@ std::optional<Image28> network_input(const Canvas& canvas) {
     rgba[4 * i + 3] = 255;
   }
   const PreprocessResult seen = preprocess_drawing(rgba.data(), side, side);
-  if (!seen.has_digit) return std::nullopt;
+  if (seen.ink == Ink::None) return std::nullopt;  // a dot or a flick is still ink the network reads
   Image28 out;
   for (size_t i = 0; i < out.size(); ++i) out[i] = uint8_t(std::lround(255.0f * seen.image[i]));
   return out;

@@ -39,7 +39,7 @@ class Canvas {
 using Image28 = std::array<uint8_t, 28 * 28>;
 
 // The network's input for this canvas, made as the page makes it (dark ink on white RGBA
-// through preprocess_drawing); nothing when preprocessing finds no digit-sized ink.
+// through preprocess_drawing); nothing for a canvas without ink.
 std::optional<Image28> network_input(const Canvas& canvas);
 
 // Zhang-Suen thinning of the mask ink >= 0.5 to one-pixel-wide lines: the path a pen took.

@@ -11,7 +11,8 @@
 //                        the network sees them
 // DIR/fonts-heldout-*    digits in the held-out fonts; fonts-heldout-stretched-*: the same,
 //                        stretched to fill a square box as scanned forms are
-// --scale multiplies the generated counts (0.1 for a quick look).
+// --scale multiplies the generated counts (0.1 for a quick look); --measuring-only writes the
+// measuring sets alone (negatives, fonts, robustness: about a minute), as the tests need them.
 //   digitpad-synth --pen-suite FILE.json [--per-class N]
 // The pen suite: N MNIST test digits of each class (100 by default) as pen trajectories (the
 // digit's centre line traced into ordered strokes), JSON [{index, label, width, height,
@@ -21,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -116,7 +118,7 @@ void write_robustness_suite(const std::string& dir) {
     const std::vector<uint8_t> rgba = test::render_drawing(test.image(index), style);
     const PreprocessResult seen = preprocess_drawing(rgba.data(), style.canvas, style.canvas);
     Image28 image{};
-    if (seen.has_digit)
+    if (seen.ink != Ink::None)
       for (size_t p = 0; p < image.size(); ++p) image[p] = uint8_t(std::lround(255.0f * seen.image[p]));
     suite.add(image, test.labels[size_t(index)]);
   }
@@ -173,12 +175,14 @@ int main(int argc, char** argv) {
   int per_class = 100;
   uint64_t seed = 1;
   double scale = 1.0;
+  bool measuring_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
     if (arg == "--out" && has_value) out_dir = argv[++i];
     else if (arg == "--seed" && has_value) seed = std::stoull(argv[++i]);
     else if (arg == "--scale" && has_value) scale = std::stod(argv[++i]);
+    else if (arg == "--measuring-only") measuring_only = true;
     else if (arg == "--pen-suite" && has_value) pen_suite = argv[++i];
     else if (arg == "--per-class" && has_value) per_class = std::stoi(argv[++i]);
     else {
@@ -202,6 +206,7 @@ int main(int argc, char** argv) {
     const std::string mnist = DIGITPAD_MNIST_DIR;
     const Dataset train = read_idx_files(mnist + "/train-images-idx3-ubyte", mnist + "/train-labels-idx1-ubyte");
     const Dataset used = train.head(kMnistTrainUsed);
+    std::filesystem::create_directories(out_dir);
     const Dataset clothing = load_clothing();
     Generator generate(used, clothing);
     auto count = [&](int n) { return std::max(1, int(double(n) * scale)); };
@@ -209,30 +214,32 @@ int main(int argc, char** argv) {
     // Training: MNIST as it is, pen re-drawings of it (a tenth stretched to fill a box), font
     // digits, and the trained families of negatives.
     Rng rng(seed);
-    Collected training;
-    for (int i = 0; i < used.count; ++i) training.add_raw(used.image(i), used.labels[size_t(i)]);
-    for (int n = 0; n < count(40000); ++n) {
-      const int i = int(rng.below(uint32_t(used.count)));
-      add_one(training, used.labels[size_t(i)], [&] { return generate.pen_digit(used.image(i), rng, n % 10 == 0); });
-    }
-    for (int n = 0; n < count(15000); ++n)
-      add_one(training, n % 10, [&] { return generate.font_digit(n % 10, false, rng, n % 10 == 3); });
-    // Letters take three shares: people write them on the pad more than any other non-digit,
-    // and their shapes vary most.
-    std::vector<Family> trained;
-    for (const FamilyInfo& f : families())
-      if (!f.held_out) trained.insert(trained.end(), f.family == Family::Letter ? 3 : 1, f.family);
-    for (int n = 0; n < count(50000); ++n) {
-      const Family family = trained[size_t(n) % trained.size()];
-      add_one(training, kNotDigit, [&] { return generate.negative(family, rng); });
-    }
-    write_idx(out_dir, "train", training);
+    if (!measuring_only) {
+      Collected training;
+      for (int i = 0; i < used.count; ++i) training.add_raw(used.image(i), used.labels[size_t(i)]);
+      for (int n = 0; n < count(40000); ++n) {
+        const int i = int(rng.below(uint32_t(used.count)));
+        add_one(training, used.labels[size_t(i)], [&] { return generate.pen_digit(used.image(i), rng, n % 10 == 0); });
+      }
+      for (int n = 0; n < count(15000); ++n)
+        add_one(training, n % 10, [&] { return generate.font_digit(n % 10, false, rng, n % 10 == 3); });
+      // Letters take three shares: people write them on the pad more than any other non-digit,
+      // and their shapes vary most.
+      std::vector<Family> trained;
+      for (const FamilyInfo& f : families())
+        if (!f.held_out) trained.insert(trained.end(), f.family == Family::Letter ? 3 : 1, f.family);
+      for (int n = 0; n < count(50000); ++n) {
+        const Family family = trained[size_t(n) % trained.size()];
+        add_one(training, kNotDigit, [&] { return generate.negative(family, rng); });
+      }
+      write_idx(out_dir, "train", training);
 
-    Rng calibration_rng(seed + 1);
-    Collected calibration;
-    for (int i = kMnistTrainUsed; i < train.count; ++i)
-      add_one(calibration, train.labels[size_t(i)], [&] { return generate.pen_digit(train.image(i), calibration_rng, false); });
-    write_idx(out_dir, "calibration", calibration);
+      Rng calibration_rng(seed + 1);
+      Collected calibration;
+      for (int i = kMnistTrainUsed; i < train.count; ++i)
+        add_one(calibration, train.labels[size_t(i)], [&] { return generate.pen_digit(train.image(i), calibration_rng, false); });
+      write_idx(out_dir, "calibration", calibration);
+    }
 
     // Measuring sets: seeds of their own, so they share no drawing with training.
     for (const FamilyInfo& f : families()) {

@@ -18,6 +18,12 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); proce
 fi
 
 apt_packages=(g++ clang cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
+# Synthetic drawings (cpp/synth, digitpad-synth): FreeType, the fonts in cpp/synth/families.cpp
+# (handwriting-like ones, some held out for measuring) and Fashion-MNIST for negatives.
+apt_packages+=(libfreetype-dev fonts-dejavu-core fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht
+  fonts-cabinsketch fonts-dancingscript fonts-femkeklaver fonts-humor-sans fonts-klee fonts-kristi
+  fonts-kaushanscript fonts-sjfonts fonts-rufscript fonts-leckerli-one fonts-kiloji fonts-joscelyn
+  dataset-fashion-mnist)
 [ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()
 for pkg in "${apt_packages[@]}"; do

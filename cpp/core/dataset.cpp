@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 
 #include "architecture.hpp"
 #include "errors.hpp"
@@ -120,6 +121,22 @@ Dataset read_idx_files(const std::string& images_path, const std::string& labels
   const std::vector<uint8_t> labels = read_file_bytes(labels_path);
   return parse_idx(images.data(), images.size(), labels.data(), labels.size(), images_path,
                    labels_path);
+}
+
+void write_idx_files(const Dataset& data, const std::string& images_path, const std::string& labels_path) {
+  const auto be32 = [](std::ofstream& out, uint32_t v) {
+    for (int i = 3; i >= 0; --i) out.put(char(v >> (8 * i)));
+  };
+  std::ofstream images(images_path, std::ios::binary), labels(labels_path, std::ios::binary);
+  be32(images, 0x803);
+  be32(images, uint32_t(data.count));
+  be32(images, uint32_t(data.rows));
+  be32(images, uint32_t(data.cols));
+  images.write(reinterpret_cast<const char*>(data.images.data()), std::streamsize(data.images.size()));
+  be32(labels, 0x801);
+  be32(labels, uint32_t(data.count));
+  labels.write(reinterpret_cast<const char*>(data.labels.data()), std::streamsize(data.labels.size()));
+  if (!images || !labels) throw std::runtime_error("cannot write " + images_path + " and " + labels_path);
 }
 
 Dataset make_dataset(std::vector<uint8_t> images, std::vector<uint8_t> labels, int rows, int cols) {

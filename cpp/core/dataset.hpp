@@ -32,6 +32,9 @@ Dataset parse_idx(const uint8_t* images, size_t images_size, const uint8_t* labe
                   const std::string& what_labels = "labels");
 
 std::vector<uint8_t> read_file_bytes(const std::string& path);  // throws DataFormatError
+// Writes the IDX pair read_idx_files() reads (big-endian headers, as MNIST's); throws
+// std::runtime_error when a file cannot be written.
+void write_idx_files(const Dataset& data, const std::string& images_path, const std::string& labels_path);
 Dataset read_idx_files(const std::string& images_path, const std::string& labels_path);
 
 // Builds a dataset from pixel and label buffers (e.g. copied from JavaScript), taking them

@@ -108,25 +108,15 @@ constexpr uint64_t kRobustnessSeed = 2024;
 // Pen strokes as the page's pad draws them: a round pen of `pen` px through each stroke's
 // points (canvas pixels; a stroke of one point is a click), anti-aliased ink on a transparent
 // canvas x canvas. Returns RGBA bytes.
-using Stroke = std::vector<std::array<float, 2>>;
+using synth::Stroke;
 inline std::vector<uint8_t> draw_strokes(const std::vector<Stroke>& strokes, float pen, int canvas = 280) {
+  synth::Canvas ink(canvas);
+  for (const Stroke& stroke : strokes) ink.stroke(stroke, pen);
   std::vector<uint8_t> rgba(size_t(canvas) * canvas * 4, 0);
-  for (const Stroke& stroke : strokes)
-    for (size_t k = 0; k < stroke.size(); ++k) {
-      const std::array<float, 2> a = stroke[k], b = stroke[std::min(k + 1, stroke.size() - 1)];
-      const float dx = b[0] - a[0], dy = b[1] - a[1], length2 = dx * dx + dy * dy;
-      for (int y = 0; y < canvas; ++y)
-        for (int x = 0; x < canvas; ++x) {
-          // Distance from the pixel's centre to the segment a-b.
-          const float px = float(x) + 0.5f - a[0], py = float(y) + 0.5f - a[1];
-          const float t = length2 > 0 ? std::clamp((px * dx + py * dy) / length2, 0.0f, 1.0f) : 0.0f;
-          const float distance = std::hypot(px - t * dx, py - t * dy);
-          const float coverage = std::clamp(0.5f * pen + 0.5f - distance, 0.0f, 1.0f);
-          uint8_t* px_rgba = &rgba[(size_t(y) * canvas + size_t(x)) * 4];
-          px_rgba[0] = 20, px_rgba[1] = 20, px_rgba[2] = 20;
-          px_rgba[3] = std::max(px_rgba[3], uint8_t(std::lround(255 * coverage)));
-        }
-    }
+  for (size_t i = 0; i < ink.ink().size(); ++i) {
+    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = 20;
+    rgba[4 * i + 3] = uint8_t(std::lround(255 * ink.ink()[i]));
+  }
   return rgba;
 }
 

@@ -54,23 +54,9 @@ struct Collected {
   size_t count() const { return labels.size(); }
 };
 
-void put_be32(std::ofstream& out, uint32_t v) {
-  const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-  out.write(b, 4);
-}
-
 void write_idx(const std::string& dir, const std::string& name, const Collected& c) {
-  std::ofstream images(dir + "/" + name + "-images-idx3-ubyte", std::ios::binary);
-  put_be32(images, 0x803);
-  put_be32(images, uint32_t(c.count()));
-  put_be32(images, 28);
-  put_be32(images, 28);
-  images.write(reinterpret_cast<const char*>(c.images.data()), std::streamsize(c.images.size()));
-  std::ofstream labels(dir + "/" + name + "-labels-idx1-ubyte", std::ios::binary);
-  put_be32(labels, 0x801);
-  put_be32(labels, uint32_t(c.count()));
-  labels.write(reinterpret_cast<const char*>(c.labels.data()), std::streamsize(c.labels.size()));
-  if (!images || !labels) throw std::runtime_error("cannot write " + dir + "/" + name + "-*");
+  const Dataset data = make_dataset(c.images, c.labels, 28, 28);
+  write_idx_files(data, dir + "/" + name + "-images-idx3-ubyte", dir + "/" + name + "-labels-idx1-ubyte");
   std::fprintf(stderr, "%s: %zu images\n", name.c_str(), c.count());
 }
 

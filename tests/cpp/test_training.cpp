@@ -240,26 +240,6 @@ TEST(Evaluation, ConfusionMatrixAndPerClassAccuracy) {
 
 // ---- The command-line tool ---------------------------------------------------------------
 
-namespace {
-
-// Writes a data set as an IDX image file and label file (big-endian headers, as MNIST's).
-void write_idx(const Dataset& data, const std::string& images_path, const std::string& labels_path) {
-  const auto be32 = [](std::ofstream& out, uint32_t v) {
-    for (int i = 3; i >= 0; --i) out.put(char(v >> (8 * i)));
-  };
-  std::ofstream images(images_path, std::ios::binary), labels(labels_path, std::ios::binary);
-  be32(images, 0x803);
-  be32(images, uint32_t(data.count));
-  be32(images, uint32_t(data.rows));
-  be32(images, uint32_t(data.cols));
-  images.write(reinterpret_cast<const char*>(data.images.data()), std::streamsize(data.images.size()));
-  be32(labels, 0x801);
-  be32(labels, uint32_t(data.count));
-  labels.write(reinterpret_cast<const char*>(data.labels.data()), std::streamsize(data.labels.size()));
-}
-
-}  // namespace
-
 TEST(Cli, TrainsThenEvaluatesWithJson) {
   const std::string model = ::testing::TempDir() + "/cli-model.bin";
   const CliRun train = run_cli("train --arch 784-32-10 --epochs 2 --train-limit 1000 --test-limit 200 --out " + model);
@@ -387,7 +367,7 @@ TEST(Cli, EvalCountsDigitsAnsweredNotADigitApart) {
   for (int i = 0; i < 30; ++i) data.labels[size_t(i)] = kNotDigit;  // ink that is "no digit"
   const std::string images = ::testing::TempDir() + "/eleven-images.idx";
   const std::string labels = ::testing::TempDir() + "/eleven-labels.idx";
-  write_idx(data, images, labels);
+  write_idx_files(data, images, labels);
 
   int64_t correct = 0, rejected = 0;
   for (int i = 0; i < data.count; ++i) {
@@ -408,7 +388,7 @@ TEST(Cli, EvalCountsDigitsAnsweredNotADigitApart) {
   EXPECT_THAT(r.output, HasSubstr("    9 not a digit\n"));  // the confusion matrix's last column
 
   // Without "not a digit" examples, no such row; the column stays.
-  write_idx(mnist_test().head(300), images, labels);
+  write_idx_files(mnist_test().head(300), images, labels);
   const CliRun digits_only = run_cli("eval --model " + model + " --images " + images + " --labels " + labels);
   EXPECT_THAT(digits_only.output, Not(HasSubstr("\n  not a digit: ")));
   EXPECT_THAT(digits_only.output, HasSubstr("    9 not a digit\n"));

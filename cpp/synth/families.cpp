@@ -167,6 +167,41 @@ std::vector<Stroke> wave(Rng& rng, const Placement& at) {
   return {jitter(place(unit, at, rng.uniform(-0.4f, 0.4f)), 0.008f * at.size, rng)};
 }
 
+// Loops written in a row, as a cursive "eeee" or "llll": a prolate cycloid, lying.
+std::vector<Stroke> loops(Rng& rng, const Placement& at) {
+  const int count = 2 + int(rng.below(3));
+  const float radius = rng.uniform(0.15f, 0.3f), reach = rng.uniform(1.5f, 4.0f) * radius;
+  const float steps_per_loop = 24, total = float(count) * 2 * kPi;
+  Stroke unit;
+  for (int i = 0; i <= int(steps_per_loop) * count; ++i) {
+    const float t = total * float(i) / (steps_per_loop * float(count));
+    unit.push_back({radius * t - reach * std::sin(t), -reach * std::cos(t)});
+  }
+  // Fit the row into the unit box.
+  const float width = radius * total + 2 * reach;
+  for (Point& p : unit) p.x = p.x / width - 0.5f + reach / width, p.y /= width;
+  return {jitter(place(unit, at, rng.uniform(-0.3f, 0.3f)), 0.01f * at.size, rng)};
+}
+
+// An arrow in any direction: a shaft and a head of two short strokes (or one bent one).
+std::vector<Stroke> arrow(Rng& rng, const Placement& at) {
+  const float angle = rng.uniform(0, 2 * kPi), head = rng.uniform(0.15f, 0.3f), spread = rng.uniform(0.4f, 0.8f);
+  const Point tip{0.5f, 0}, left{0.5f - head * std::cos(spread), -head * std::sin(spread)},
+      right{0.5f - head * std::cos(spread), head * std::sin(spread)};
+  std::vector<Stroke> strokes = {place({{-0.5f, 0}, tip}, at, angle)};
+  if (rng.below(2)) strokes.push_back(place({left, tip, right}, at, angle));
+  else strokes.push_back(place({left, tip}, at, angle)), strokes.push_back(place({right, tip}, at, angle));
+  for (Stroke& s : strokes) s = jitter(s, 0.01f * at.size, rng);
+  return strokes;
+}
+
+// A tick: a short stroke down and a long one up.
+std::vector<Stroke> check(Rng& rng, const Placement& at) {
+  const float turn = rng.uniform(-0.2f, 0.2f);
+  Stroke unit = {{-0.45f, rng.uniform(-0.05f, 0.15f)}, {rng.uniform(-0.25f, -0.05f), 0.45f}, {0.5f, -0.5f}};
+  return {jitter(place(unit, at, turn), 0.01f * at.size, rng)};
+}
+
 std::vector<float> to_float(const uint8_t* image, int side) {
   std::vector<float> out(size_t(side) * side);
   for (size_t i = 0; i < out.size(); ++i) out[i] = float(image[i]) / 255.0f;
@@ -183,6 +218,7 @@ std::vector<std::string> with_dir(std::initializer_list<const char*> files) {
 
 const char* const kLetters = "AEFHKMNPRVWXhkmnrvwx";
 const char* const kSymbols = "#@%*~<>";
+const char32_t* const kGlyphs = U"+=?!$€¥¶÷±√∑παγλμωΣΠΩΔΛΨΦЖФШЩЯДЛПИЦыюжあまぬねわはほ木川日本手水火";
 
 const std::vector<FamilyInfo>& families() {
   static const std::vector<FamilyInfo> all = {
@@ -191,6 +227,8 @@ const std::vector<FamilyInfo>& families() {
       {Family::Polygon, "polygon", false},        {Family::Dots, "dots", false},
       {Family::Dashes, "dashes", false},          {Family::Letter, "letter", false},
       {Family::TwoDigits, "two-digits", false},   {Family::Clothing, "clothing", false},
+      {Family::Loops, "loops", false},            {Family::Arrow, "arrow", false},
+      {Family::Check, "check", false},            {Family::Glyph, "glyph", false},
       {Family::Star, "star", true},               {Family::Spiral, "spiral", true},
       {Family::Wave, "wave", true},               {Family::LetterOtherFonts, "letter-other-fonts", true},
       {Family::Symbol, "symbol", true},           {Family::ClothingOther, "clothing-other-classes", true},
@@ -290,6 +328,13 @@ std::optional<Image28> Generator::negative(Family family, Rng& rng) {
     case Family::Star: return draw(star(rng, at), pen);
     case Family::Spiral: return draw(spiral(rng, at), pen);
     case Family::Wave: return draw(wave(rng, at), pen);
+    case Family::Loops: return draw(loops(rng, at), pen);
+    case Family::Arrow: return draw(arrow(rng, at), pen);
+    case Family::Check: return draw(check(rng, at), pen);
+    case Family::Glyph: {
+      const size_t count = std::char_traits<char32_t>::length(kGlyphs);
+      return from_glyph(kGlyphs[rng.below(uint32_t(count))], false, rng, false);
+    }
     case Family::Letter:
     case Family::LetterOtherFonts: {
       const size_t count = std::char_traits<char>::length(kLetters);

@@ -197,24 +197,24 @@ int main(int argc, char** argv) {
     Generator generate(used, clothing);
     auto count = [&](int n) { return std::max(1, int(double(n) * scale)); };
 
-    // Training: MNIST as it is, pen re-drawings of it (a tenth stretched to fill a box), font
-    // digits, and the trained families of negatives.
+    // Training: MNIST as it is, pen re-drawings of it and font digits (a fifth and a quarter
+    // stretched to fill a box), and the trained families of negatives.
     Rng rng(seed);
     if (!measuring_only) {
       Collected training;
       for (int i = 0; i < used.count; ++i) training.add_raw(used.image(i), used.labels[size_t(i)]);
-      for (int n = 0; n < count(40000); ++n) {
+      for (int n = 0; n < count(50000); ++n) {
         const int i = int(rng.below(uint32_t(used.count)));
-        add_one(training, used.labels[size_t(i)], [&] { return generate.pen_digit(used.image(i), rng, n % 10 == 0); });
+        add_one(training, used.labels[size_t(i)], [&] { return generate.pen_digit(used.image(i), rng, n % 5 == 0); });
       }
-      for (int n = 0; n < count(15000); ++n)
-        add_one(training, n % 10, [&] { return generate.font_digit(n % 10, false, rng, n % 10 == 3); });
+      for (int n = 0; n < count(30000); ++n)
+        add_one(training, n % 10, [&] { return generate.font_digit(n % 10, false, rng, (n / 10) % 4 == 0); });
       // Letters take three shares: people write them on the pad more than any other non-digit,
       // and their shapes vary most.
       std::vector<Family> trained;
       for (const FamilyInfo& f : families())
         if (!f.held_out) trained.insert(trained.end(), f.family == Family::Letter ? 3 : 1, f.family);
-      for (int n = 0; n < count(50000); ++n) {
+      for (int n = 0; n < count(60000); ++n) {
         const Family family = trained[size_t(n) % trained.size()];
         add_one(training, kNotDigit, [&] { return generate.negative(family, rng); });
       }

@@ -23,6 +23,8 @@ apt_packages=(g++ clang cmake make libeigen3-dev libgtest-dev libgmock-dev emscr
 apt_packages+=(libfreetype-dev fonts-dejavu-core fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht
   fonts-cabinsketch fonts-dancingscript fonts-femkeklaver fonts-humor-sans fonts-klee fonts-kristi
   fonts-kaushanscript fonts-sjfonts fonts-rufscript fonts-leckerli-one fonts-kiloji fonts-joscelyn
+  fonts-ecolier-court fonts-seto fonts-tlwg-purisa-ttf fonts-tomsontalks fonts-yozvox-yozfont fonts-yusei-magic
+  fonts-havana fonts-lobster fonts-opendyslexic fonts-urw-base35
   dataset-fashion-mnist)
 [ "${1:-}" = "--browser" ] && apt_packages+=(chromium)
 missing=()

@@ -248,7 +248,14 @@ std::vector<std::string> training_fonts() {
                    "truetype/klee/KleeOne-SemiBold.ttf", "opentype/kaushanscript/KaushanScript-Regular.otf",
                    "truetype/sjfonts/Delphine.ttf", "truetype/rufscript/Rufscript010.ttf",
                    "truetype/kiloji/kiloji.ttf", "truetype/kiloji/kiloji_b.ttf", "truetype/dejavu/DejaVuSans.ttf",
-                   "truetype/dejavu/DejaVuSerif.ttf", "truetype/dejavu/DejaVuSansMono.ttf"});
+                   "truetype/dejavu/DejaVuSerif.ttf", "truetype/dejavu/DejaVuSansMono.ttf",
+                   "truetype/ecolier-court/Ecolier-court.ttf", "truetype/seto/setofont.ttf",
+                   "truetype/tlwg/Purisa.ttf", "truetype/tomsontalks/TomsonTalks.ttf",
+                   "truetype/yozvox-yozfont/YOzRA_.ttf", "truetype/yozvox-yozfont/YOzBNF.ttf",
+                   "truetype/yusei-magic/YuseiMagic-Regular.ttf", "opentype/havana/Havana-Regular.otf",
+                   "opentype/lobster/lobster.otf", "opentype/opendyslexic/OpenDyslexic-Regular.otf",
+                   "opentype/urw-base35/Z003-MediumItalic.otf", "opentype/urw-base35/URWGothic-Book.otf",
+                   "opentype/urw-base35/NimbusSans-Italic.otf", "opentype/urw-base35/C059-Italic.otf"});
 }
 
 std::vector<std::string> held_out_fonts() {

@@ -194,9 +194,10 @@ class ModelHandle {
 
   val describe() const { return guarded([&] { return describe_network(net_); }); }
 
-  val to_bytes() const {
+  // encoding: 'f32' or 'f16' (float16 parameters: half the bytes).
+  val to_bytes(const std::string& encoding) const {
     return guarded([&] {
-      const std::vector<uint8_t> bytes = serialize_model(net_);
+      const std::vector<uint8_t> bytes = serialize_model(net_, parse_param_encoding(encoding, "encoding"));
       return copy_to_js("Uint8Array", bytes.data(), bytes.size());
     });
   }

@@ -5,7 +5,9 @@
 // 60,000 MNIST training images) or 'mnist+synthetic': what `digitpad-synth --seed 1` writes
 // (MNIST's first 55,000, pen re-drawings of them, font digits and "not a digit" negatives).
 // `calibration: 'synthetic'`: the temperature is then fitted on pen re-drawings of MNIST
-// training images 55,000..59,999 (`digitpad calibrate`).
+// training images 55,000..59,999 (`digitpad calibrate`). `weights: 'f16'`: the file stores its
+// parameters as float16, half the bytes (`--weights f16` to every command that writes it, so
+// the temperature is fitted to the rounded weights); float32 ('f32') when not said.
 //   node scripts/train-models.mjs [--only id,id]    (scripts/train-models.sh builds first)
 //   node scripts/train-models.mjs --manifest-only   re-measure the files, keep training times
 import { execFileSync } from 'node:child_process';
@@ -167,11 +169,12 @@ function main() {
     if (synthetic) ensureSynthetic();
     const data = model.recipe.data === 'mnist+synthetic' ? synthSet('train') : null;
     const trained = model.recipe.calibration === 'synthetic' ? `${out}.uncalibrated` : out;
+    const weights = model.recipe.weights ? ['--weights', model.recipe.weights] : [];
     run(['train', ...recipeArgs(model.recipe, keys), ...(data ? ['--train-images', data[0], '--train-labels', data[1]] : []),
-      '--name', model.name, '--out', trained]);
+      '--name', model.name, '--out', trained, ...weights]);
     if (trained !== out) {
       const [images, labels] = synthSet('calibration');
-      console.log(run(['calibrate', '--model', trained, '--images', images, '--labels', labels, '--out', out]));
+      console.log(run(['calibrate', '--model', trained, '--images', images, '--labels', labels, '--out', out, ...weights]));
       fs.rmSync(trained);
     }
     trainingSeconds[model.id] = Math.round((performance.now() - start) / 1000);

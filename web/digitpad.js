@@ -8,7 +8,7 @@
 //   model.predictBatch(pixels, count)                // Float32Array(classes * count)
 //   model.info                                       // { name, architecture, loss, parameters, inputShape,
 //                                                    //   classes: ['0', ..., '9'(, 'not a digit')], temperature }
-//   model.toBytes(); model.dispose();
+//   model.toBytes(); model.toBytes('f16'); model.dispose();   // float32 or float16 parameters
 //
 //   dp.preprocess(imageData.data, width, height)     // { ink, image (what the net sees), box, strokeWidth }
 //
@@ -83,9 +83,9 @@ export class DigitModel extends Owned {
   predictBatch(inputs, count) {
     return this.handle.predict(inputs, count);
   }
-  /** The model file's bytes (Uint8Array). */
-  toBytes() {
-    return this.handle.toBytes();
+  /** The model file's bytes (Uint8Array), its parameters as float32 ('f32') or float16 ('f16', half the bytes). */
+  toBytes(encoding = 'f32') {
+    return this.handle.toBytes(encoding);
   }
 }
 

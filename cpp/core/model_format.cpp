@@ -1,15 +1,48 @@
 #include "model_format.hpp"
 
+#include <Eigen/Core>
+#include <cassert>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include "dataset.hpp"
 #include "errors.hpp"
 #include "text.hpp"
 
 namespace digitpad {
+
+namespace {
+
+// The parameter encodings, indexed by their value in the file.
+struct ParamEncodingInfo {
+  const char* short_name;  // what tools and JS take
+  const char* name;
+  size_t bytes;
+};
+constexpr ParamEncodingInfo kParamEncodings[] = {{"f32", "float32", 4}, {"f16", "float16", 2}};
+
+const ParamEncodingInfo& info_of(ParamEncoding encoding) {
+  const size_t index = size_t(encoding);
+  assert(index < std::size(kParamEncodings));
+  return kParamEncodings[index];
+}
+
+}  // namespace
+
+const char* param_encoding_name(ParamEncoding encoding) { return info_of(encoding).name; }
+size_t param_encoding_bytes(ParamEncoding encoding) { return info_of(encoding).bytes; }
+
+ParamEncoding parse_param_encoding(const std::string& text, const std::string& what) {
+  std::string names;
+  for (size_t i = 0; i < std::size(kParamEncodings); ++i) {
+    if (text == kParamEncodings[i].short_name) return ParamEncoding(i);
+    names += std::string(i ? " or " : "") + kParamEncodings[i].short_name;
+  }
+  throw ConfigError(what + " must be " + names + ", got '" + text + "'");
+}
 
 uint32_t crc32(const uint8_t* data, size_t size) {
   static const auto table = [] {
@@ -39,6 +72,12 @@ class Writer {
     uint32_t bits;
     std::memcpy(&bits, &v, 4);
     u32(bits);
+  }
+  void param(float v, ParamEncoding encoding) {
+    if (encoding == ParamEncoding::Float32) return f32(v);
+    const auto bits = Eigen::numext::bit_cast<uint16_t>(Eigen::half(v));  // nearest, ties to even
+    bytes.push_back(uint8_t(bits));
+    bytes.push_back(uint8_t(bits >> 8));
   }
   void raw(const void* p, size_t n) {
     const auto* b = static_cast<const uint8_t*>(p);
@@ -172,6 +211,28 @@ void write_class_labels(Writer& w, const std::vector<std::string>& labels) {
   }
 }
 
+// One stored parameter (little-endian, param_encoding_bytes() of them) as the float32 the
+// network holds.
+float decode_param(const uint8_t* b, ParamEncoding encoding) {
+  if (encoding == ParamEncoding::Float16)
+    return float(Eigen::numext::bit_cast<Eigen::half>(uint16_t(b[0] | b[1] << 8)));
+  const uint32_t bits = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+  float v;
+  std::memcpy(&v, &bits, 4);
+  return v;
+}
+
+ParamEncoding read_param_encoding(Reader& r) {
+  const uint32_t value = r.u32("parameter encoding");
+  if (value >= std::size(kParamEncodings)) {
+    std::string known;
+    for (size_t i = 0; i < std::size(kParamEncodings); ++i)
+      known += (i ? ", " : "") + std::to_string(i) + " " + kParamEncodings[i].name;
+    throw ModelFormatError("unknown parameter encoding " + std::to_string(value) + " (" + known + ")");
+  }
+  return ParamEncoding(value);
+}
+
 // Which layer a flat parameter index belongs to, for error messages.
 std::string locate_param(const Network& net, int64_t index) {
   int64_t offset = 0;
@@ -186,12 +247,21 @@ std::string locate_param(const Network& net, int64_t index) {
 
 }  // namespace
 
-std::vector<uint8_t> serialize_model(const Network& net) {
+std::vector<uint8_t> serialize_model(const Network& net, ParamEncoding encoding) {
   const float* p = net.params();
-  for (int64_t i = 0; i < net.param_count(); ++i)
+  // A weight beyond float16's range would become Inf, which no loader accepts: refuse it here.
+  const float half_max = float(Eigen::NumTraits<Eigen::half>::highest());
+  for (int64_t i = 0; i < net.param_count(); ++i) {
     if (!std::isfinite(p[i]))
       throw ModelFormatError("cannot save a model whose weights contain NaN or Inf (parameter " +
                              with_commas(uint64_t(i)) + ", " + locate_param(net, i) + ")");
+    if (encoding == ParamEncoding::Float16 && std::abs(p[i]) > half_max) {
+      char value[64];
+      std::snprintf(value, sizeof value, "%g, beyond float16's largest %g", double(p[i]), double(half_max));
+      throw ModelFormatError("cannot save as float16: parameter " + with_commas(uint64_t(i)) + " (" +
+                             locate_param(net, i) + ") is " + value);
+    }
+  }
   const Architecture& arch = net.architecture();
   const std::string name = net.name().substr(0, kMaxModelNameBytes);
   Writer w;
@@ -208,13 +278,14 @@ std::vector<uint8_t> serialize_model(const Network& net) {
   w.u32(uint32_t(arch.layers.size()));
   for (const LayerSpec& s : arch.layers) write_layer(w, s);
   w.u32(uint32_t(net.param_count()));
-  w.bytes.reserve(w.bytes.size() + size_t(net.param_count()) * 4 + 4);
-  for (int64_t i = 0; i < net.param_count(); ++i) w.f32(p[i]);
+  w.u32(uint32_t(encoding));
+  w.bytes.reserve(w.bytes.size() + size_t(net.param_count()) * param_encoding_bytes(encoding) + 4);
+  for (int64_t i = 0; i < net.param_count(); ++i) w.param(p[i], encoding);
   w.u32(crc32(w.bytes.data(), w.bytes.size()));
   return std::move(w.bytes);
 }
 
-Network deserialize_model(const uint8_t* data, size_t size) {
+Network deserialize_model(const uint8_t* data, size_t size, ModelFileFormat* format) {
   if (size == 0) throw ModelFormatError("model file is empty");
   Reader r(data, size);
   if (size < 8 && std::memcmp(data, kModelMagic, size) == 0)
@@ -263,6 +334,8 @@ Network deserialize_model(const uint8_t* data, size_t size) {
   r.need(size_t(layer_count) * kLayerRecordBytes, "layer records");
   for (uint32_t i = 0; i < layer_count; ++i) arch.layers.push_back(read_layer(r, int(i)));
   const uint32_t declared = r.u32("parameter count");
+  // Versions 1 and 2 say nothing: they store float32.
+  const ParamEncoding encoding = version >= 3 ? read_param_encoding(r) : ParamEncoding::Float32;
 
   int64_t expected = 0;
   try {
@@ -274,7 +347,8 @@ Network deserialize_model(const uint8_t* data, size_t size) {
     throw ModelFormatError("sizes do not match: the architecture " + arch.spec() + " has " +
                            with_commas(uint64_t(expected)) +
                            " parameters but the file declares " + with_commas(declared));
-  const size_t weight_bytes = size_t(declared) * 4;
+  const size_t param_bytes = param_encoding_bytes(encoding);
+  const size_t weight_bytes = size_t(declared) * param_bytes;
   if (r.remaining() < weight_bytes + 4)
     throw ModelFormatError("model file truncated: expected " + with_commas(weight_bytes) +
                            " bytes of weights and a 4-byte checksum, found " +
@@ -299,26 +373,25 @@ Network deserialize_model(const uint8_t* data, size_t size) {
   net.set_temperature(temperature);
   float* p = net.params();
   for (uint32_t i = 0; i < declared; ++i) {
-    const uint32_t bits = uint32_t(weights[4 * i]) | uint32_t(weights[4 * i + 1]) << 8 |
-                          uint32_t(weights[4 * i + 2]) << 16 | uint32_t(weights[4 * i + 3]) << 24;
-    std::memcpy(&p[i], &bits, 4);
+    p[i] = decode_param(weights + size_t(i) * param_bytes, encoding);
     if (!std::isfinite(p[i]))
       throw ModelFormatError(std::string("model weights contain ") +
                              (std::isnan(p[i]) ? "NaN" : "Inf") + " at parameter " +
                              with_commas(i) + " (" + locate_param(net, i) + ")");
   }
+  if (format) *format = ModelFileFormat{version, encoding};
   return net;
 }
 
-void save_model_file(const Network& network, const std::string& path) {
-  const std::vector<uint8_t> bytes = serialize_model(network);
+void save_model_file(const Network& network, const std::string& path, ParamEncoding encoding) {
+  const std::vector<uint8_t> bytes = serialize_model(network, encoding);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write " + path);
   out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-Network load_model_file(const std::string& path) {
+Network load_model_file(const std::string& path, ModelFileFormat* format) {
   std::vector<uint8_t> bytes;
   try {
     bytes = read_file_bytes(path);
@@ -326,7 +399,7 @@ Network load_model_file(const std::string& path) {
     throw ModelFormatError(e.what());
   }
   try {
-    return deserialize_model(bytes.data(), bytes.size());
+    return deserialize_model(bytes.data(), bytes.size(), format);
   } catch (const ModelFormatError& e) {
     throw ModelFormatError(path + ": " + e.what());
   }

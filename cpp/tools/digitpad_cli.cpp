@@ -5,6 +5,8 @@
 //   digitpad predict --model FILE --drawing PGM   one drawing read as the page reads the pad
 //   digitpad info --model FILE [--json]
 //   digitpad calibrate --model FILE --out FILE --images IDX --labels IDX   fit the temperature
+//   digitpad convert --model FILE --out FILE --weights f16   store the parameters another way
+// Every command that writes a model file takes --weights f32|f16 (float32 by default).
 //   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
 //   digitpad options [--json]   the training options' table (train_options.hpp)
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
@@ -43,6 +45,7 @@ struct UsageError : std::runtime_error {
 const char* kUsage =
     "usage:\n"
     "  digitpad train --arch SPEC --out FILE [training options] [--name NAME] [--dry-run]\n"
+    "                 [--weights f32|f16]\n"
     "                 [--train-images IDX --train-labels IDX] [--train-limit N]\n"
     "                 [--test-images IDX --test-labels IDX] [--test-limit N] [--no-test]\n"
     "                 (digitpad train --help lists the training options)\n"
@@ -51,7 +54,10 @@ const char* kUsage =
     "  digitpad predict --model FILE --drawing FILE   a PGM or PPM drawing, read as the page reads it\n"
     "  digitpad info --model FILE [--json]\n"
     "  digitpad calibrate --model FILE --out FILE --images IDX --labels IDX [--limit N]\n"
+    "                 [--weights f32|f16]\n"
     "                 fit the model's temperature on held-out images (not the test set)\n"
+    "  digitpad convert --model FILE --out FILE --weights f32|f16\n"
+    "                 the same model with its parameters stored as float32 or float16 (half the bytes)\n"
     "  digitpad options [--json]   the training options: flags, ranges, defaults\n"
     "  digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]\n"
     "                 microseconds to predict one digit (the first test image), one thread\n"
@@ -159,6 +165,11 @@ std::string duration(double seconds) {
   return buf;
 }
 
+// --weights f32|f16: how a command that writes a model file stores its parameters.
+ParamEncoding weights_option(const Args& args) {
+  return args.has("--weights") ? parse_param_encoding(args.str("--weights"), "--weights") : ParamEncoding::Float32;
+}
+
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -180,7 +191,8 @@ OptionList options_from_args(const Args& args) {
 
 int train(int argc, char** argv) {
   std::set<std::string> valued = {"--arch", "--out", "--name", "--train-images", "--train-labels",
-                                  "--train-limit", "--test-images", "--test-labels", "--test-limit"};
+                                  "--train-limit", "--test-images", "--test-labels", "--test-limit",
+                                  "--weights"};
   std::set<std::string> flags = {"--no-test", "--dry-run", "--help"};
   for (const TrainOptionKey& key : train_option_keys())
     (key.type == OptionType::Boolean ? flags : valued).insert(key.flag);
@@ -190,6 +202,7 @@ int train(int argc, char** argv) {
     return 0;
   }
   const TrainOptions options = make_train_options(options_from_args(args), cli_flag);
+  const ParamEncoding encoding = weights_option(args);  // a bad value fails before training, not after
   Network net = new_network(args.required("--arch"), options, args.str("--name"));
   const Architecture& arch = net.architecture();
   if (args.has("--dry-run")) {  // what would be trained, as the trainer would get it
@@ -236,7 +249,7 @@ int train(int argc, char** argv) {
       last_print = Clock::now();
     }
   }
-  save_model_file(net, out_path);
+  save_model_file(net, out_path, encoding);
   std::printf("wrote %s (%lld parameters) after %s of training (%.0f samples/s)\n", out_path.c_str(),
               static_cast<long long>(net.param_count()), duration(seconds_since(start)).c_str(),
               total_samples / train_seconds);
@@ -392,25 +405,29 @@ int predict(int argc, char** argv) {
 int info(int argc, char** argv) {
   const Args args(argc, argv, 2, {"--model"}, {"--json"});
   const std::string path = args.required("--model");
-  Network net = load_model_file(path);
+  ModelFileFormat format;
+  Network net = load_model_file(path, &format);
   const size_t size = read_file_bytes(path).size();
+  const char* weights = param_encoding_name(format.encoding);
   const std::vector<std::string> labels = net.class_labels();
   if (args.has("--json")) {
     std::string classes;
     for (const std::string& label : labels) classes += (classes.empty() ? "" : ",") + json_string(label);
-    std::printf("{\"name\":%s,\"architecture\":%s,\"loss\":\"%s\",\"parameters\":%lld,\"sizeBytes\":%zu,"
-                "\"classes\":[%s],\"temperature\":%s}\n",
+    std::printf("{\"name\":%s,\"architecture\":%s,\"loss\":\"%s\",\"parameters\":%lld,\"weights\":\"%s\","
+                "\"sizeBytes\":%zu,\"classes\":[%s],\"temperature\":%s}\n",
                 json_string(net.name()).c_str(), json_string(net.architecture().spec()).c_str(),
-                loss_name(net.architecture().loss), static_cast<long long>(net.param_count()), size,
+                loss_name(net.architecture().loss), static_cast<long long>(net.param_count()), weights, size,
                 classes.c_str(), json_number(net.temperature()).c_str());
     return 0;
   }
   std::string classes;
   for (const std::string& label : labels) classes += (classes.empty() ? "" : ", ") + label;
-  std::printf("name         %s\narchitecture %s\nloss         %s\nparameters   %lld\nfile size    %zu bytes\n"
-              "classes      %zu: %s\ntemperature  %g%s\n",
+  const uint64_t weight_bytes = uint64_t(net.param_count()) * param_encoding_bytes(format.encoding);
+  std::printf("name         %s\narchitecture %s\nloss         %s\nparameters   %lld\nweights      %s, %s bytes\n"
+              "file size    %zu bytes\nclasses      %zu: %s\ntemperature  %g%s\n",
               net.name().c_str(), net.architecture().spec().c_str(), loss_name(net.architecture().loss),
-              static_cast<long long>(net.param_count()), size, labels.size(), classes.c_str(),
+              static_cast<long long>(net.param_count()), weights, with_commas(weight_bytes).c_str(), size,
+              labels.size(), classes.c_str(),
               double(net.temperature()), net.temperature() == 1.0f ? " (uncalibrated)" : "");
   return 0;
 }
@@ -419,8 +436,9 @@ int info(int argc, char** argv) {
 // do, but then the accuracy and calibration reported on it would no longer be measured on
 // images the model never saw: --images/--labels are required.
 int calibrate(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"--model", "--out", "--images", "--labels", "--limit"}, {});
+  const Args args(argc, argv, 2, {"--model", "--out", "--images", "--labels", "--limit", "--weights"}, {});
   const std::string model_path = args.required("--model"), out_path = args.required("--out");
+  const ParamEncoding encoding = weights_option(args);
   if (!args.has("--images") || !args.has("--labels"))
     throw UsageError("calibrate needs --images and --labels: held-out images to fit the temperature "
                      "on, not the test set its accuracy is reported on");
@@ -442,8 +460,24 @@ int calibrate(int argc, char** argv) {
               number("%.4f", after.loss).c_str());
   std::printf("  expected calibration error    %-9s -> %s (%d bins)\n", number("%.2f%%", 100 * before.ece).c_str(),
               number("%.2f%%", 100 * after.ece).c_str(), kCalibrationBins);
-  save_model_file(net, out_path);
+  save_model_file(net, out_path, encoding);
   std::printf("wrote %s\n", out_path.c_str());
+  return 0;
+}
+
+// The same model (name, labels, temperature) with its parameters stored as --weights says.
+// float16 rounds each one; converting back to float32 keeps the rounded values.
+int convert(int argc, char** argv) {
+  const Args args(argc, argv, 2, {"--model", "--out", "--weights"}, {});
+  const std::string model_path = args.required("--model"), out_path = args.required("--out");
+  const ParamEncoding encoding = weights_option(args);
+  ModelFileFormat from;
+  const Network net = load_model_file(model_path, &from);
+  const size_t before = read_file_bytes(model_path).size();
+  save_model_file(net, out_path, encoding);
+  std::printf("wrote %s: %s weights, %s bytes (%s: %s, %s bytes)\n", out_path.c_str(),
+              param_encoding_name(encoding), with_commas(read_file_bytes(out_path).size()).c_str(),
+              model_path.c_str(), param_encoding_name(from.encoding), with_commas(before).c_str());
   return 0;
 }
 
@@ -500,14 +534,16 @@ int main(int argc, char** argv) {
     if (command == "predict") return predict(argc, argv);
     if (command == "info") return info(argc, argv);
     if (command == "calibrate") return calibrate(argc, argv);
+    if (command == "convert") return convert(argc, argv);
     if (command == "latency") return latency(argc, argv);
     if (command == "options") return options(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    throw UsageError(command.empty() ? "no command given (train, eval, predict, info, calibrate, options or latency)"
-                                     : "unknown command '" + command + "' (train, eval, predict, info, calibrate, options or latency)");
+    const std::string commands = "train, eval, predict, info, calibrate, convert, options or latency";
+    throw UsageError(command.empty() ? "no command given (" + commands + ")"
+                                     : "unknown command '" + command + "' (" + commands + ")");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "digitpad: %s\n", e.what());
     return 2;

@@ -1,6 +1,7 @@
 // The model file: exact round trips, and a clear error for every kind of damage.
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -9,6 +10,8 @@
 #include "dataset.hpp"
 #include "model_format.hpp"
 #include "test_util.hpp"
+#include "text.hpp"
+#include "trainer.hpp"
 
 using namespace digitpad;
 using digitpad::test::expect_throw_message;
@@ -51,7 +54,14 @@ size_t layer_count_offset(const std::vector<uint8_t>& f) {
 size_t param_count_offset(const std::vector<uint8_t>& f) {
   return layer_count_offset(f) + 4 + 20 * get_u32(f, layer_count_offset(f));
 }
-size_t weights_offset(const std::vector<uint8_t>& f) { return param_count_offset(f) + 4; }
+// Of the parameter encoding (version 3).
+size_t encoding_offset(const std::vector<uint8_t>& f) { return param_count_offset(f) + 4; }
+size_t weights_offset(const std::vector<uint8_t>& f) {
+  return param_count_offset(f) + (get_u32(f, kVersionOffset) >= 3 ? 8 : 4);
+}
+uint16_t get_u16(const std::vector<uint8_t>& f, size_t offset) {
+  return uint16_t(f[offset] | f[offset + 1] << 8);
+}
 
 void put_u32(std::vector<uint8_t>& f, size_t offset, uint32_t v) { std::memcpy(&f[offset], &v, 4); }
 void put_f32(std::vector<uint8_t>& f, size_t offset, float v) { std::memcpy(&f[offset], &v, 4); }
@@ -61,8 +71,20 @@ void fix_checksum(std::vector<uint8_t>& f) {
   put_u32(f, f.size() - 4, crc32(f.data(), f.size() - 4));
 }
 
-// A version 2 file rewritten as version 1 wrote it: no label table, no temperature.
-std::vector<uint8_t> as_version_1(const std::vector<uint8_t>& v2) {
+// A version 3 float32 file rewritten as version 2 wrote it: no parameter encoding.
+std::vector<uint8_t> as_version_2(const std::vector<uint8_t>& v3) {
+  EXPECT_EQ(get_u32(v3, encoding_offset(v3)), uint32_t(ParamEncoding::Float32));
+  std::vector<uint8_t> f = v3;
+  f.erase(f.begin() + long(encoding_offset(v3)), f.begin() + long(encoding_offset(v3) + 4));
+  put_u32(f, kVersionOffset, 2);
+  fix_checksum(f);
+  return f;
+}
+
+// A version 3 float32 file rewritten as version 1 wrote it: no label table, no temperature,
+// no parameter encoding.
+std::vector<uint8_t> as_version_1(const std::vector<uint8_t>& v3) {
+  const std::vector<uint8_t> v2 = as_version_2(v3);
   std::vector<uint8_t> f(v2.begin(), v2.begin() + long(label_table_offset(v2)));
   f.insert(f.end(), v2.begin() + long(temperature_offset(v2) + 4), v2.end());
   put_u32(f, kVersionOffset, 1);
@@ -100,22 +122,24 @@ TEST(ModelFormat, SaveThenLoadIsBitIdentical) {
   EXPECT_EQ(std::memcmp(p1.data(), p2.data(), size_t(p1.size()) * 4), 0);
 }
 
-TEST(ModelFormat, FileSizeIsHeaderPlusFourBytesPerParameter) {
+TEST(ModelFormat, FileSizeIsHeaderPlusFourOrTwoBytesPerParameter) {
   Network net = small_network();
-  const std::vector<uint8_t> bytes = serialize_model(net);
   // 32-byte fixed header + name + label count + 10 labels of 1 byte + temperature + layer
-  // count + 20 per layer + param count + weights + crc
-  EXPECT_EQ(bytes.size(), 32 + net.name().size() + 4 + 10 * (4 + 1) + 4 + 4 + 20 * 6 + 4 +
-                              4 * net.param_count() + 4);
+  // count + 20 per layer + param count + parameter encoding + weights + crc
+  const size_t header = 32 + net.name().size() + 4 + 10 * (4 + 1) + 4 + 4 + 20 * 6 + 4 + 4;
+  EXPECT_EQ(serialize_model(net).size(), header + 4 * net.param_count() + 4);
+  EXPECT_EQ(serialize_model(net, ParamEncoding::Float16).size(), header + 2 * net.param_count() + 4);
 }
 
-TEST(ModelFormat, WritersWriteVersion2WithLabelsAndTemperature) {
+TEST(ModelFormat, WritersWriteVersion3WithLabelsTemperatureAndEncoding) {
   Network net(parse_architecture("input:8x8x1,conv:3x3,relu,maxpool:2,flatten,dense:11"), "eleven");
   net.init_params(5);
   net.set_temperature(1.75f);
   const std::vector<uint8_t> bytes = serialize_model(net);
-  EXPECT_EQ(get_u32(bytes, kVersionOffset), 2u);
+  EXPECT_EQ(get_u32(bytes, kVersionOffset), 3u);
   EXPECT_EQ(get_u32(bytes, label_table_offset(bytes)), 11u);
+  EXPECT_EQ(get_u32(bytes, encoding_offset(bytes)), 0u);
+  EXPECT_EQ(get_u32(serialize_model(net, ParamEncoding::Float16), encoding_offset(bytes)), 1u);
   Network loaded = deserialize_model(bytes.data(), bytes.size());
   EXPECT_EQ(loaded.class_labels(),
             (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "not a digit"}));
@@ -140,9 +164,9 @@ TEST(ModelFormat, Version1FilesLoadAsUncalibratedWithLabelsFromTheOutputs) {
   EXPECT_EQ(net.classes(), 11);
   EXPECT_EQ(net.class_labels().back(), "not a digit");
   EXPECT_EQ(net.temperature(), 1.0f);
-  // Saved again, it is version 2 and the same network.
+  // Saved again, it is version 3 and the same network.
   const std::vector<uint8_t> again = serialize_model(net);
-  EXPECT_EQ(get_u32(again, kVersionOffset), 2u);
+  EXPECT_EQ(get_u32(again, kVersionOffset), 3u);
   EXPECT_EQ(as_version_1(again), eleven);
 
   Network ten = small_network();
@@ -152,6 +176,41 @@ TEST(ModelFormat, Version1FilesLoadAsUncalibratedWithLabelsFromTheOutputs) {
   }();
   EXPECT_EQ(from_v1.class_labels().size(), 10u);
   EXPECT_EQ(std::memcmp(from_v1.params(), ten.params(), size_t(ten.param_count()) * 4), 0);
+}
+
+TEST(ModelFormat, Version2FilesLoadAsFloat32) {
+  Network net(parse_architecture("input:8x8x1,conv:3x3,relu,maxpool:2,flatten,dense:11"), "eleven");
+  net.init_params(6);
+  net.set_temperature(0.8f);
+  const std::vector<uint8_t> v3 = serialize_model(net);
+  const std::vector<uint8_t> v2 = as_version_2(v3);
+  ASSERT_EQ(v2.size(), v3.size() - 4);
+  ModelFileFormat format;
+  const Network loaded = deserialize_model(v2.data(), v2.size(), &format);
+  EXPECT_EQ(format.version, 2u);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float32);
+  EXPECT_EQ(loaded.class_labels().size(), 11u);
+  EXPECT_EQ(loaded.temperature(), 0.8f);
+  ASSERT_EQ(loaded.param_count(), net.param_count());
+  EXPECT_EQ(std::memcmp(loaded.params(), net.params(), size_t(net.param_count()) * 4), 0);
+  // Saved again, it is version 3 (float32) and byte for byte what the network gives.
+  EXPECT_EQ(serialize_model(loaded), v3);
+}
+
+TEST(ModelFormat, ShippedVersion2ModelsLoad) {
+  int version_2_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(DIGITPAD_MODELS_DIR)) {
+    if (entry.path().extension() != ".bin") continue;
+    const std::vector<uint8_t> bytes = read_file_bytes(entry.path().string());
+    if (get_u32(bytes, kVersionOffset) != 2) continue;
+    ++version_2_files;
+    ModelFileFormat format;
+    const Network net = deserialize_model(bytes.data(), bytes.size(), &format);
+    EXPECT_EQ(format.version, 2u) << entry.path();
+    EXPECT_EQ(format.encoding, ParamEncoding::Float32) << entry.path();
+    EXPECT_EQ(serialize_model(net).size(), bytes.size() + 4) << entry.path();  // + the encoding
+  }
+  EXPECT_GE(version_2_files, 1);
 }
 
 TEST(ModelFormat, ShippedVersion1ModelsLoadWithDigitLabelsAndNoCalibration) {
@@ -199,8 +258,8 @@ TEST(ModelFormat, WrongMagic) {
 
 TEST(ModelFormat, UnknownVersion) {
   std::vector<uint8_t> f = serialize_model(small_network());
-  put_u32(f, kVersionOffset, 3);
-  EXPECT_THAT(load_error(f), HasSubstr("unsupported model format version 3 (this build reads versions 1 to 2)"));
+  put_u32(f, kVersionOffset, 4);
+  EXPECT_THAT(load_error(f), HasSubstr("unsupported model format version 4 (this build reads versions 1 to 3)"));
   put_u32(f, kVersionOffset, 0);
   EXPECT_THAT(load_error(f), HasSubstr("unsupported model format version 0"));
 }
@@ -320,14 +379,16 @@ TEST(ModelFormat, HugeDeclaredSizesAreRejectedWithoutAllocating) {
 // Every single-byte change either loads or throws ModelFormatError: never a crash, never
 // another exception type, never a read out of bounds (the sanitizer build checks the last).
 TEST(ModelFormat, EveryByteFlipIsHandled) {
-  const std::vector<uint8_t> full = serialize_model(small_network());
-  for (size_t i = 0; i < full.size(); ++i) {
-    for (uint8_t flip : {uint8_t(0x01), uint8_t(0x80), uint8_t(0xFF)}) {
-      std::vector<uint8_t> f = full;
-      f[i] ^= flip;
-      try {
-        deserialize_model(f.data(), f.size());
-      } catch (const ModelFormatError&) {
+  for (ParamEncoding encoding : {ParamEncoding::Float32, ParamEncoding::Float16}) {
+    const std::vector<uint8_t> full = serialize_model(small_network(), encoding);
+    for (size_t i = 0; i < full.size(); ++i) {
+      for (uint8_t flip : {uint8_t(0x01), uint8_t(0x80), uint8_t(0xFF)}) {
+        std::vector<uint8_t> f = full;
+        f[i] ^= flip;
+        try {
+          deserialize_model(f.data(), f.size());
+        } catch (const ModelFormatError&) {
+        }
       }
     }
   }
@@ -348,6 +409,129 @@ TEST(ModelFormat, FuzzerRegressions) {
     }
   }
   EXPECT_GE(files, 1);
+}
+
+// ---- Float16 parameters (version 3) -------------------------------------------------------
+
+TEST(ModelFormat, Float16FileRoundTripsByteForByte) {
+  Network net = small_network();
+  net.set_temperature(1.25f);
+  const std::vector<uint8_t> bytes = serialize_model(net, ParamEncoding::Float16);
+  ModelFileFormat format;
+  Network loaded = deserialize_model(bytes.data(), bytes.size(), &format);
+  EXPECT_EQ(format.version, 3u);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float16);
+  EXPECT_EQ(loaded.name(), "small test cnn");
+  EXPECT_EQ(loaded.temperature(), 1.25f);
+  EXPECT_EQ(serialize_model(loaded, ParamEncoding::Float16), bytes);
+}
+
+TEST(ModelFormat, Float16WeightsAreEigenHalfRoundingOfTheFloat32Ones) {
+  Network net = small_network();
+  const std::vector<uint8_t> bytes = serialize_model(net, ParamEncoding::Float16);
+  const Network loaded = deserialize_model(bytes.data(), bytes.size());
+  const size_t weights = weights_offset(bytes);
+  for (int64_t i = 0; i < net.param_count(); ++i) {
+    const Eigen::half expected(net.params()[i]);
+    EXPECT_EQ(get_u16(bytes, weights + 2 * size_t(i)), Eigen::numext::bit_cast<uint16_t>(expected)) << i;
+    EXPECT_EQ(loaded.params()[i], float(expected)) << i;
+  }
+}
+
+TEST(ModelFormat, Float16KnownConversions) {
+  struct Case {
+    float value;
+    uint16_t bits;
+    float loaded;
+  };
+  const Case cases[] = {
+      {1.0f, 0x3C00, 1.0f},
+      {-2.5f, 0xC100, -2.5f},
+      {65504.0f, 0x7BFF, 65504.0f},                           // the largest float16
+      {std::ldexp(1.0f, -24), 0x0001, std::ldexp(1.0f, -24)},  // the smallest subnormal
+      {std::ldexp(1.0f, -26), 0x0000, 0.0f},                  // below half of it: zero
+      {1.0f + std::ldexp(1.0f, -11), 0x3C00, 1.0f},            // halfway: to the even 1.0
+      {1.0f + 3 * std::ldexp(1.0f, -11), 0x3C02, 1.0f + std::ldexp(1.0f, -9)},  // halfway: up to even
+  };
+  Network net = small_network();
+  for (size_t k = 0; k < std::size(cases); ++k) net.params()[k] = cases[k].value;
+  const std::vector<uint8_t> bytes = serialize_model(net, ParamEncoding::Float16);
+  const Network loaded = deserialize_model(bytes.data(), bytes.size());
+  for (size_t k = 0; k < std::size(cases); ++k) {
+    EXPECT_EQ(get_u16(bytes, weights_offset(bytes) + 2 * k), cases[k].bits) << cases[k].value;
+    EXPECT_EQ(loaded.params()[k], cases[k].loaded) << cases[k].value;
+  }
+}
+
+TEST(ModelFormat, Float16ModelPredictsLikeTheFloat32OneOnMnist) {
+  Network net = load_model_file(DIGITPAD_MODELS_DIR "/small-cnn.bin");
+  const std::vector<uint8_t> half = serialize_model(net, ParamEncoding::Float16);
+  Network loaded = deserialize_model(half.data(), half.size());
+  const Dataset test = read_idx_files(test::mnist_path("t10k-images-idx3-ubyte"),
+                                      test::mnist_path("t10k-labels-idx1-ubyte"));
+  Matrix x, p32, p16;
+  images_to_matrix(test, 0, 500, x);
+  net.predict(x, p32);
+  loaded.predict(x, p16);
+  EXPECT_LT((p32 - p16).cwiseAbs().maxCoeff(), 1e-2f);
+  EXPECT_GT((p32 - p16).cwiseAbs().maxCoeff(), 0.0f);  // the weights did change
+}
+
+TEST(ModelFormat, UnknownParameterEncoding) {
+  std::vector<uint8_t> f = serialize_model(small_network());
+  put_u32(f, encoding_offset(f), 7);
+  fix_checksum(f);
+  EXPECT_EQ(load_error(f), "unknown parameter encoding 7 (0 float32, 1 float16)");
+}
+
+TEST(ModelFormat, TruncatedFloat16Weights) {
+  const Network net = small_network();
+  const std::vector<uint8_t> full = serialize_model(net, ParamEncoding::Float16);
+  const std::vector<uint8_t> f(full.begin(), full.begin() + long(weights_offset(full) + 11));
+  EXPECT_EQ(load_error(f), "model file truncated: expected " + with_commas(uint64_t(2 * net.param_count())) +
+                               " bytes of weights and a 4-byte checksum, found 11");
+  const std::vector<uint8_t> g(full.begin(), full.begin() + long(encoding_offset(full) + 2));
+  EXPECT_THAT(load_error(g), HasSubstr("bytes of parameter encoding"));
+}
+
+TEST(ModelFormat, Float16NaNAndInfWeights) {
+  for (uint16_t bad : {uint16_t(0x7E00), uint16_t(0x7C00), uint16_t(0xFC00)}) {
+    std::vector<uint8_t> f = serialize_model(small_network(), ParamEncoding::Float16);
+    std::memcpy(&f[weights_offset(f) + 2 * 5], &bad, 2);
+    fix_checksum(f);
+    EXPECT_EQ(load_error(f), std::string("model weights contain ") + (bad == 0x7E00 ? "NaN" : "Inf") +
+                                 " at parameter 5 (layer 1 (conv:3x3:same))");
+  }
+}
+
+TEST(ModelFormat, Float16BadChecksumAndTrailingBytes) {
+  std::vector<uint8_t> f = serialize_model(small_network(), ParamEncoding::Float16);
+  f.push_back(0);
+  EXPECT_THAT(load_error(f), HasSubstr("1 unexpected bytes after the checksum"));
+  f.pop_back();
+  f[weights_offset(f) + 7] ^= 0x01;
+  EXPECT_THAT(load_error(f), HasSubstr("bad checksum"));
+}
+
+TEST(ModelFormat, RefusesToSaveAsFloat16AWeightBeyondItsRange) {
+  Network net = small_network();
+  const int64_t dense_weight = net.param_count() - 20;  // in the last layer
+  net.params()[dense_weight] = -65505.0f;
+  EXPECT_EQ(expect_throw_message([&] { serialize_model(net, ParamEncoding::Float16); }),
+            "cannot save as float16: parameter " + with_commas(uint64_t(dense_weight)) +
+                " (layer 6 (dense:10)) is -65505, beyond float16's largest 65504");
+  serialize_model(net);  // float32 holds it
+  net.params()[dense_weight] = 65504.0f;
+  serialize_model(net, ParamEncoding::Float16);
+}
+
+TEST(ModelFormat, ParamEncodingNames) {
+  EXPECT_EQ(parse_param_encoding("f32", "--weights"), ParamEncoding::Float32);
+  EXPECT_EQ(parse_param_encoding("f16", "--weights"), ParamEncoding::Float16);
+  EXPECT_EQ(expect_throw_message([] { parse_param_encoding("half", "--weights"); }),
+            "--weights must be f32 or f16, got 'half'");
+  EXPECT_STREQ(param_encoding_name(ParamEncoding::Float16), "float16");
+  EXPECT_EQ(param_encoding_bytes(ParamEncoding::Float16), 2u);
 }
 
 TEST(ModelFormat, RefusesToSaveNaNWeights) {

@@ -2,6 +2,7 @@
 // and the command-line tool's behaviour on bad input.
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -9,8 +10,9 @@
 #include "calibration.hpp"
 #include "errors.hpp"
 #include "model_format.hpp"
-#include "trainer.hpp"
 #include "test_util.hpp"
+#include "text.hpp"
+#include "trainer.hpp"
 
 using namespace digitpad;
 using digitpad::test::CliRun;
@@ -394,6 +396,58 @@ TEST(Cli, EvalCountsDigitsAnsweredNotADigitApart) {
   EXPECT_THAT(digits_only.output, HasSubstr("    9 not a digit\n"));
 }
 
+TEST(Cli, ConvertStoresTheWeightsAsFloat16AndKeepsEverythingElse) {
+  Network net(parse_architecture("input:8x8x1,conv:3x3,relu,maxpool:2,flatten,dense:11"), "to convert");
+  net.init_params(4);
+  net.set_temperature(1.5f);
+  const std::string model = ::testing::TempDir() + "/to-convert.bin";
+  const std::string half = ::testing::TempDir() + "/converted-f16.bin";
+  const std::string back = ::testing::TempDir() + "/converted-f32.bin";
+  save_model_file(net, model);
+
+  const CliRun r = run_cli("convert --model " + model + " --out " + half + " --weights f16");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("wrote " + half + ": float16 weights"));
+  ModelFileFormat format;
+  const Network loaded = load_model_file(half, &format);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float16);
+  EXPECT_EQ(loaded.name(), "to convert");
+  EXPECT_EQ(loaded.class_labels(), net.class_labels());
+  EXPECT_EQ(loaded.temperature(), 1.5f);
+  ASSERT_EQ(loaded.param_count(), net.param_count());
+  for (int64_t i = 0; i < net.param_count(); ++i)
+    EXPECT_EQ(loaded.params()[i], float(Eigen::half(net.params()[i]))) << i;
+  const std::string weight_bytes = with_commas(uint64_t(2 * net.param_count()));
+  EXPECT_THAT(run_cli("info --model " + half).output, HasSubstr("weights      float16, " + weight_bytes + " bytes\n"));
+  EXPECT_THAT(run_cli("info --model " + half + " --json").output, HasSubstr("\"weights\":\"float16\""));
+  EXPECT_THAT(run_cli("info --model " + model).output, HasSubstr("weights      float32, "));
+
+  // Back to float32: the rounded values, stored in 4 bytes each.
+  ASSERT_EQ(run_cli("convert --model " + half + " --out " + back + " --weights f32").status, 0);
+  const Network widened = load_model_file(back, &format);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float32);
+  EXPECT_EQ(std::memcmp(widened.params(), loaded.params(), size_t(net.param_count()) * 4), 0);
+}
+
+TEST(Cli, TrainAndCalibrateWriteFloat16WhenAsked) {
+  const std::string model = ::testing::TempDir() + "/trained-f16.bin";
+  const std::string calibrated = ::testing::TempDir() + "/calibrated-f16.bin";
+  const CliRun train = run_cli("train --arch 784-10 --epochs 1 --train-limit 300 --no-test --weights f16 --out " + model);
+  ASSERT_EQ(train.status, 0) << train.output;
+  ModelFileFormat format;
+  load_model_file(model, &format);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float16);
+  const std::string data = " --images " + test::mnist_path("t10k-images-idx3-ubyte") + " --labels " +
+                           test::mnist_path("t10k-labels-idx1-ubyte") + " --limit 300";
+  const CliRun calibrate = run_cli("calibrate --model " + model + " --out " + calibrated + data + " --weights f16");
+  ASSERT_EQ(calibrate.status, 0) << calibrate.output;
+  load_model_file(calibrated, &format);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float16);
+  ASSERT_EQ(run_cli("calibrate --model " + model + " --out " + calibrated + data).status, 0);
+  load_model_file(calibrated, &format);
+  EXPECT_EQ(format.encoding, ParamEncoding::Float32);  // the default, whatever the input had
+}
+
 TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
   const std::string junk = ::testing::TempDir() + "/junk.bin";
   std::ofstream(junk) << "this is not a model";
@@ -408,6 +462,8 @@ TEST(Cli, BadInputGivesOneLineAndNonZeroExit) {
         "train --arch 784-10 --out x --train-images " + junk + " --train-labels " + junk,
         std::string("eval"), std::string("eval --model /nonexistent.bin"), "eval --model " + junk,
         std::string("info --model"), std::string("calibrate --model x --out y"),
+        std::string("train --arch 784-10 --out x --weights f8"), std::string("convert --model x"),
+        std::string("convert --model x --out y --weights half"),
         "calibrate --model " + junk + " --out y --images " + junk + " --labels " + junk}) {
     const CliRun r = run_cli(args);
     EXPECT_NE(r.status, 0) << args;

@@ -113,7 +113,8 @@ export function fixChecksum(bytes) {
 
 /**
  * Offsets of a model file's sections (docs/model-format.md). Version 2 has the class-label
- * table (labelOffsets: where each label's length is) and the temperature after the name.
+ * table (labelOffsets: where each label's length is) and the temperature after the name;
+ * version 3 the parameter encoding (encoding: 0 float32, 1 float16) after the parameter count.
  */
 export function modelLayout(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -133,8 +134,10 @@ export function modelLayout(bytes) {
   }
   const layers = view.getUint32(layerCountOffset, true);
   const paramCountOffset = layerCountOffset + 4 + 20 * layers;
+  const encodingOffset = version >= 3 ? paramCountOffset + 4 : undefined;
   return {
     view, version, labelTableOffset, labelOffsets, temperatureOffset, layerCountOffset, layers,
-    paramCountOffset, weightsOffset: paramCountOffset + 4,
+    paramCountOffset, encodingOffset, encoding: version >= 3 ? view.getUint32(encodingOffset, true) : 0,
+    weightsOffset: paramCountOffset + (version >= 3 ? 8 : 4),
   };
 }

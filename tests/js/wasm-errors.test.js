@@ -42,6 +42,7 @@ const CASES = {
   'NaN weight': () => damaged((b, { view, weightsOffset }) => { view.setFloat32(weightsOffset + 8, NaN, true); fixChecksum(b); }),
   'Inf weight': () => damaged((b, { view, weightsOffset }) => { view.setFloat32(weightsOffset + 8, -Infinity, true); fixChecksum(b); }),
   'bad checksum': () => damaged((b, { weightsOffset }) => { b[weightsOffset + 5] ^= 0x10; }),
+  'unknown parameter encoding': () => damaged((b, { view, encodingOffset }) => { view.setUint32(encodingOffset, 7, true); fixChecksum(b); }),
   'trailing bytes': () => { const b = new Uint8Array(good.length + 3); b.set(good); return b; },
   'eleven labels on ten outputs': () => {
     // "not a digit" added to the label table of a network with 10 outputs
@@ -74,6 +75,7 @@ const MESSAGES = {
   'NaN weight': /NaN/,
   'Inf weight': /Inf/,
   'bad checksum': /bad checksum/,
+  'unknown parameter encoding': /^unknown parameter encoding 7 \(0 float32, 1 float16\)$/,
   'trailing bytes': /unexpected bytes/,
   'eleven labels on ten outputs': /^class labels: 11 labels but the network gives 10 outputs$/,
   'a label too long': /^class labels: label 3 is 5,000 bytes; at most 64 are allowed$/,

@@ -1,9 +1,9 @@
 // The pen suite: MNIST test digits as pen trajectories (`digitpad-synth --pen-suite`: each
 // digit's centre line traced into ordered strokes) replayed with the real mouse on the page's
-// #pad, at seeded random sizes (30% to 90% of the pad's height) and places, with the page's own
-// brush; what #prediction says after each digit is tallied. Used by bench/pen-suite.mjs (1,000
-// digits), scripts/measure-pen.mjs (the figures in models/manifest.json) and
-// tests/e2e/pen-suite.test.js (the fixed subset).
+// #pad, at seeded random sizes (30% to 90% of the pad's height, less for a digit too wide to
+// fit) and places, with the page's own brush; what #prediction says after each digit is
+// tallied. Used by bench/pen-suite.mjs (1,000 digits), scripts/measure-pen.mjs (the figures in
+// models/manifest.json) and tests/e2e/pen-suite.test.js (the fixed subset).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,8 +56,10 @@ export async function replayPenSuite(page, digits, seed = 1) {
   const mouse = await mouseBatch(page);
   let finalReadings = Number((await predictionOf(page)).finalReadings ?? 0);
   for (const digit of digits) {
-    const height = 0.3 + 0.6 * random();
-    const width = Math.min(0.95, digit.width * height);
+    // A wide digit is made smaller to fit the pad: a press beside the pad would select the
+    // page's text and start a drag of it.
+    const height = Math.min(0.3 + 0.6 * random(), 0.95 / digit.width);
+    const width = digit.width * height;
     const left = 0.02 + (0.96 - width) * random(), top = 0.02 + (0.96 - height) * random();
     const strokes = digit.strokes.map((flat) => {
       const points = [];

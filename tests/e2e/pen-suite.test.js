@@ -12,6 +12,8 @@ const suite = pageSuite();
 const manifest = readManifest();
 const recorded = manifest.models.find((m) => m.id === manifest.default).suites.penSubset;
 
+// About a minute on two cores shared with other work; the bound leaves room for the browser
+// suites that Vitest runs alongside.
 test(`${PEN_SUBSET_PER_CLASS} pen digits of each class are read as the manifest records for the default model`, async () => {
   const result = await replayPenSuite(suite.page(), penSuiteDigits(PEN_SUBSET_PER_CLASS));
   expect(penFigures(result)).toEqual(recorded);

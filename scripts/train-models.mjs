@@ -121,7 +121,7 @@ function ensureSynthetic() {
 // A model's figures on the measuring sets (the synthetic ones from build/synth): MNIST's test
 // images, the robustness suite's drawings, digits in the held-out fonts (as drawn, and
 // stretched to fill a box), and for models with "not a digit", each family of negatives (the
-// share answered "not a digit"). The pen suite is measured in the browser: npm run bench.
+// share answered "not a digit").
 function measureSuites(file, classes) {
   ensureSynthetic();
   const evalOn = (set) => {
@@ -144,6 +144,11 @@ function measureSuites(file, classes) {
   }
   return suites;
 }
+
+// The pen suites are measured in the browser, on the built site (scripts/measure-pen.mjs, which
+// train-models.sh runs for the default model): a model not retrained here keeps those figures,
+// a retrained one has none until measured again.
+const BROWSER_SUITES = ['penSubset', 'pen'];
 
 function run(args) {
   return execFileSync(TOOL, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
@@ -193,6 +198,8 @@ function main() {
     const evaluation = JSON.parse(run(['eval', '--model', file, '--json']));
     const info = JSON.parse(run(['info', '--model', file, '--json']));
     const suites = measureSuites(file, info.classes.length);
+    const before = previous.models.find((m) => m.id === recipe.id)?.suites ?? {};
+    for (const key of BROWSER_SUITES) if (!(recipe.id in trainingSeconds) && before[key]) suites[key] = before[key];
     entries.push({
       id: recipe.id,
       name: recipe.name,

@@ -2,6 +2,9 @@
 // on the page as a person would.
 import { chromium } from 'playwright-core';
 
+/** The desktop the suites and benchmarks use unless they need another size. */
+export const DESKTOP = { width: 1100, height: 900 };
+
 export function launchChromium() {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -41,21 +44,31 @@ export async function clickPad(page, [x, y], selector = '#pad') {
   await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
 }
 
+/**
+ * A stroke in pad coordinates (0..1) as the mouse positions that draw it on the pad's box:
+ * every segment cut into steps of at most 6 px, as a hand's mouse events would be. The steps
+ * are ink, not only pace: the pad curves through the midpoints of successive points, so
+ * without them every corner would be rounded more.
+ */
+function mousePath(stroke, box) {
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  const points = [];
+  for (let i = 0; i + 1 < stroke.length; i++) {
+    const [ax, ay] = at(stroke[i]);
+    const [bx, by] = at(stroke[i + 1]);
+    const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 6));
+    for (let s = 0; s < steps; s++) points.push([ax + ((bx - ax) * s) / steps, ay + ((by - ay) * s) / steps]);
+  }
+  points.push(at(stroke[stroke.length - 1]));
+  return points;
+}
+
 /** Draws strokes with the real mouse: press, move in small steps, release. */
 export async function drawStrokes(page, strokes, selector = '#pad') {
   await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
-  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
   for (const stroke of strokes) {
-    // Interpolate so every segment is a few pixels, as a hand's mouse events would be.
-    const points = [];
-    for (let i = 0; i + 1 < stroke.length; i++) {
-      const [ax, ay] = at(stroke[i]);
-      const [bx, by] = at(stroke[i + 1]);
-      const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 6));
-      for (let s = 0; s < steps; s++) points.push([ax + ((bx - ax) * s) / steps, ay + ((by - ay) * s) / steps]);
-    }
-    points.push(at(stroke[stroke.length - 1]));
+    const points = mousePath(stroke, box);
     await page.mouse.move(...points[0]);
     await page.mouse.down();
     for (const p of points.slice(1)) await page.mouse.move(...p);
@@ -63,8 +76,72 @@ export async function drawStrokes(page, strokes, selector = '#pad') {
   }
 }
 
+/**
+ * The real mouse, in batches: the events Playwright's page.mouse sends (CDP
+ * Input.dispatchMouseEvent, the left button), queued by click() and strokes() and sent by
+ * send() in order without waiting for each to be handled before the next, which is where
+ * drawStrokes spends its time (a round trip and a frame for each move). Chromium then hands
+ * the page several moves at once; the pad takes them all (getCoalescedEvents), so it draws
+ * the same ink. Coordinates are the page's CSS pixels; the targets must be in view.
+ */
+export async function mouseBatch(page) {
+  const cdp = await page.context().newCDPSession(page);
+  let queued = [];
+  const queue = (type, [x, y], pressed) => queued.push({
+    type, x, y, modifiers: 0,
+    button: pressed || type !== 'mouseMoved' ? 'left' : 'none',
+    buttons: pressed ? 1 : 0,
+    ...(type === 'mouseMoved' ? {} : { clickCount: 1 }),
+    ...(type !== 'mouseReleased' && { force: pressed ? 0.5 : 0 }),
+  });
+  const stroke = (points) => {
+    queue('mouseMoved', points[0], false);
+    queue('mousePressed', points[0], true);
+    for (const p of points.slice(1)) queue('mouseMoved', p, true);
+    queue('mouseReleased', points[points.length - 1], false);
+  };
+  return {
+    /** A click at a point. */
+    click: (point) => stroke([point]),
+    /** Strokes in pad coordinates (0..1) on the pad's bounding box, as drawStrokes draws them. */
+    strokes: (strokes, box) => strokes.forEach((s) => stroke(mousePath(s, box))),
+    /** Sends what is queued; resolves once Chromium has taken every event. */
+    send() {
+      const events = queued;
+      queued = [];
+      return Promise.all(events.map((e) => cdp.send('Input.dispatchMouseEvent', e)));
+    },
+  };
+}
+
 export async function predictionOf(page) {
   return page.locator('#prediction').evaluate((el) => ({ ...el.dataset }));
+}
+
+/**
+ * #prediction's data once the page has made its `count`-th final reading (data-final-readings
+ * counts them: one for each stroke's end, Clear, Undo, an image or another model). One round
+ * trip when it has already: no polling, no frame to wait for.
+ */
+export function predictionAfter(page, count, timeout = 10_000) {
+  return page.locator('#prediction').evaluate((el, [count, timeout]) => new Promise((resolve, reject) => {
+    const check = () => {
+      if (Number(el.dataset.finalReadings) < count) return;
+      stop();
+      resolve({ ...el.dataset });
+    };
+    const observer = new MutationObserver(check);
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${el.dataset.finalReadings} final readings after ${timeout} ms, waiting for ${count}`));
+    }, timeout);
+    const stop = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+    };
+    observer.observe(el, { attributes: true, attributeFilter: ['data-final-readings'] });
+    check();
+  }), [count, timeout]);
 }
 
 /**

@@ -1,7 +1,7 @@
 // One served site, one Chromium per test file, and a fresh page per test that must end with
 // no console errors, page errors, failed requests or requests to other origins.
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { launchChromium } from './browser.js';
+import { DESKTOP, launchChromium } from './browser.js';
 import { serveSite } from '../../scripts/serve.mjs';
 
 /**
@@ -11,7 +11,7 @@ import { serveSite } from '../../scripts/serve.mjs';
  * passed to serveSite (scripts/serve.mjs), to serve the site the way another kind of static
  * host does.
  */
-export function pageSuite({ viewport = { width: 1100, height: 900 }, context = {}, afterLoad = async () => {}, host = {} } = {}) {
+export function pageSuite({ viewport = DESKTOP, context = {}, afterLoad = async () => {}, host = {} } = {}) {
   let site;
   let browser;
   let page;

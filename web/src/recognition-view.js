@@ -9,6 +9,7 @@ export class RecognitionView {
   #chart = new ConfidenceChart($('chart'));
   #prediction = $('prediction');
   #seen = $('seen').getContext('2d');
+  #finalReadings = 0;
   /** The last recognition: what "it is a 4" saves. */
   lastSeen = null;
 
@@ -28,6 +29,9 @@ export class RecognitionView {
     // Not a digit: the network's ten probabilities are still shown, greyed, as what it made of the ink.
     this.#chart.show(result.probabilities, { greyed: result.state === 'not-digit' });
     const prediction = this.#prediction;
+    // Counted for tests that send input without waiting for each event: the answer after
+    // pen-up is on the page once the count has grown by one for that stroke's end.
+    if (final) prediction.dataset.finalReadings = String(++this.#finalReadings);
     prediction.dataset.latencyMs = result.latencyMs.toFixed(2);
     prediction.dataset.reason = result.reason ?? '';
     const digitEl = prediction.querySelector('.digit');

@@ -43,7 +43,9 @@ TEST(Synth, EveryFamilyAndFontDigitBecomesANetworkInput) {
     if (f.family == Family::Clothing || f.family == Family::ClothingOther) continue;  // needs Fashion-MNIST
     int made = 0;
     for (int n = 0; n < 20; ++n) made += generate.negative(f.family, rng).has_value();
-    EXPECT_GE(made, 18) << f.name;
+    // A glyph of another script is in a few of the fonts only: a draw that finds none of them
+    // gives nothing, and the caller draws again (digitpad-synth's add_one).
+    EXPECT_GE(made, f.family == Family::Glyph ? 12 : 18) << f.name;
   }
   for (int digit = 0; digit < 10; ++digit) {
     EXPECT_TRUE(generate.font_digit(digit, false, rng, false).has_value()) << digit;

@@ -49,6 +49,10 @@ try {
     await page.click('#clear');
   }
   const latencies = await readLatencies(page);
+  // The page's own measures of each reading (pixels to answer, one WASM call): live ones while
+  // a stroke is drawn (at most one a frame) and the final one when it ends.
+  const readingMs = await page.evaluate(() => Object.fromEntries(['live', 'final'].map((kind) =>
+    [kind, performance.getEntriesByName(`digitpad-${kind}-reading`).map((e) => e.duration)])));
   const recognitionMs = Number(await page.locator('#prediction').getAttribute('data-latency-ms'));
 
   const figures = {
@@ -59,6 +63,10 @@ try {
     drawToPredictionMsMedian: median(latencies),
     drawToPredictionMsMax: Math.max(...latencies),
     preprocessAndPredictMs: recognitionMs,
+    liveReadingMsMedian: median(readingMs.live),
+    liveReadings: readingMs.live.length,
+    finalReadingMsMedian: median(readingMs.final),
+    finalReadingMsMax: Math.max(...readingMs.final),
   };
   saveResults('page', figures);
   process.stderr.write(`page: ${(totalGzip / 1024).toFixed(1)} KB gzip, ready in ${figures.navigationToReadyMsMedian.toFixed(0)} ms\n`);

@@ -2,10 +2,10 @@
 // accuracies re-measured here with the native tool and the WASM module, and each model's
 // figures on the measuring suites (robustness drawings, held-out fonts, negatives) re-measured
 // on the suites as `digitpad-synth --measuring-only` writes them.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ensureSyntheticData } from '../../scripts/synthetic-data.mjs';
 import { argmax, loadWasm, readMnist, ROOT, runNative, toUnitFloats } from './helpers.js';
 
 const MODELS = path.join(ROOT, 'models');
@@ -17,8 +17,7 @@ let dp;
 
 beforeAll(async () => {
   dp = await loadWasm();
-  if (!fs.existsSync(path.join(SUITES, 'robustness-labels-idx1-ubyte')))
-    execFileSync(path.join(ROOT, 'build/native/digitpad-synth'), ['--measuring-only', '--out', SUITES]);
+  ensureSyntheticData(SUITES, ['--measuring-only']);
 }, 300_000);
 
 test('the manifest names one default model, a CNN of at most 400 KB at 99.5% or better', () => {

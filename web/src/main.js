@@ -20,7 +20,12 @@ let recognizer = null;
 let models = null;
 
 function recognizeNow(final) {
-  if (recognizer?.ready) view.show(recognizer.recognize(pad.pixels()), final);
+  if (!recognizer?.ready) return;
+  const result = recognizer.recognize(pad.pixels());
+  // User timing for the benchmark (bench/page.mjs): live readings and final ones, apart.
+  performance.measure(final ? 'digitpad-final-reading' : 'digitpad-live-reading',
+    { end: performance.now(), duration: result.latencyMs });
+  view.show(result, final);
 }
 
 initTheme($('theme-toggle'), () => {

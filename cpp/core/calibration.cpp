@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "errors.hpp"
@@ -56,6 +57,51 @@ float fit_temperature(Network& network, const Dataset& data) {
     }
   }
   return std::clamp(float(std::exp(0.5 * (lo + hi))), kMinTemperature, kMaxTemperature);
+}
+
+namespace {
+
+void check_not_digit_model(Network& network) {
+  if (network.classes() <= kNotDigit)
+    throw ConfigError("the model has no \"not a digit\" output (" + std::to_string(network.classes()) + " outputs)");
+  if (network.architecture().loss != LossKind::SoftmaxCrossEntropy)
+    throw ConfigError("calibration needs a cross-entropy model: the outputs of an mse model are not logits");
+}
+
+}  // namespace
+
+float fit_not_digit_shift(Network& network, const Dataset& digits, double max_share) {
+  check_not_digit_model(network);
+  if (!(max_share >= 0.0 && max_share <= 1.0))
+    throw ConfigError("the share of digits answered \"not a digit\" must be in [0, 1], got " + std::to_string(max_share));
+  if (digits.count <= 0) throw ConfigError("the calibration set is empty");
+  check_data_fits(network, digits, "calibration");
+  if (std::any_of(digits.labels.begin(), digits.labels.end(), [](uint8_t l) { return l >= kDigitClasses; }))
+    throw ConfigError("the line of \"not a digit\" is drawn on digits alone: the calibration set has \"not a digit\" examples");
+  Matrix logits;  // classes x n
+  network_outputs(network, digits, logits);
+  // margin: how far "not a digit" leads the best digit (a digit wins ties); a shift of s
+  // turns away exactly the digits whose margin exceeds s.
+  std::vector<float> margins(size_t(digits.count));
+  for (int n = 0; n < digits.count; ++n)
+    margins[size_t(n)] = logits(kNotDigit, n) - logits.col(n).head(kDigitClasses).maxCoeff();
+  const size_t allowed = size_t(std::floor(max_share * double(digits.count)));
+  if (allowed >= margins.size()) return 0.0f;
+  std::nth_element(margins.begin(), margins.begin() + std::ptrdiff_t(allowed), margins.end(), std::greater<float>());
+  // Just past the (allowed+1)-th largest margin: the shifted logit is computed again, through
+  // the layer's sums, and an exact tie could round either way.
+  constexpr float kPastTheTie = 1e-3f;  // logits; far below any difference that matters
+  return margins[allowed] > 0.0f ? margins[allowed] + kPastTheTie : 0.0f;
+}
+
+void shift_not_digit_logit(Network& network, float shift) {
+  check_not_digit_model(network);
+  const int last = network.layer_count() - 1;
+  const LayerSpec& spec = network.layer(last).spec();
+  if (spec.kind != LayerKind::Dense)
+    throw ConfigError("the \"not a digit\" output can be shifted only when the last layer is dense, not " + spec.str());
+  // A dense layer's parameters end with its biases, one per output (docs/model-format.md).
+  network.params()[network.param_count() - spec.units + kNotDigit] -= shift;
 }
 
 }  // namespace digitpad

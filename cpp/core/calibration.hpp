@@ -26,4 +26,16 @@ double expected_calibration_error(const Matrix& probs, const uint8_t* labels,
 // outputs are not logits), an empty data set, or data that do not fit the network.
 float fit_temperature(Network& network, const Dataset& data);
 
+// Where a model with the "not a digit" output draws its line: the smallest shift s >= 0 such
+// that, with the kNotDigit logit lowered by s, at most `max_share` of the data's digits are
+// answered "not a digit" (its output the largest). Digits a person drew are what the page must
+// not turn away; the share is chosen on held-out digits, never the test set. Throws ConfigError
+// for a model without the output, an MSE model, no data, data with "not a digit" labels, or a
+// share outside [0, 1].
+float fit_not_digit_shift(Network& network, const Dataset& digits, double max_share);
+
+// Lowers the kNotDigit logit by `shift` for good: the last layer's bias for that output. Throws
+// ConfigError when the last layer is not a dense layer with that output.
+void shift_not_digit_logit(Network& network, float shift);
+
 }  // namespace digitpad

@@ -53,7 +53,7 @@ const char* kUsage =
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
     "  digitpad predict --model FILE --drawing FILE   a PGM or PPM drawing, read as the page reads it\n"
     "  digitpad info --model FILE [--json]\n"
-    "  digitpad calibrate --model FILE --out FILE --images IDX --labels IDX [--limit N]\n"
+    "  digitpad calibrate --model FILE --out FILE --images IDX --labels IDX [--limit N] [--not-digit-share X]\n"
     "                 [--weights f32|f16]\n"
     "                 fit the model's temperature on held-out images (not the test set)\n"
     "  digitpad convert --model FILE --out FILE --weights f32|f16\n"
@@ -112,6 +112,13 @@ class Args {
   std::string required(const std::string& key) const {
     if (!values_.count(key)) throw UsageError(key + " is required");
     return values_.at(key);
+  }
+  double real(const std::string& key) const {
+    const std::string v = required(key);
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(x)) throw UsageError(key + " needs a number, got '" + v + "'");
+    return x;
   }
   long integer(const std::string& key, long fallback) const {
     if (!values_.count(key)) return fallback;
@@ -436,7 +443,7 @@ int info(int argc, char** argv) {
 // do, but then the accuracy and calibration reported on it would no longer be measured on
 // images the model never saw: --images/--labels are required.
 int calibrate(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"--model", "--out", "--images", "--labels", "--limit", "--weights"}, {});
+  const Args args(argc, argv, 2, {"--model", "--out", "--images", "--labels", "--limit", "--weights", "--not-digit-share"}, {});
   const std::string model_path = args.required("--model"), out_path = args.required("--out");
   const ParamEncoding encoding = weights_option(args);
   if (!args.has("--images") || !args.has("--labels"))
@@ -446,6 +453,13 @@ int calibrate(int argc, char** argv) {
   const Dataset data = load_data(args, "--images", "--labels", "", "--limit");
   const Evaluation before = evaluate(net, data);
   const float before_temperature = net.temperature();
+  // The line of "not a digit" first (a shift of one logit; the temperature does not move it),
+  // then the temperature, fitted to the network as it will be saved.
+  float shift = 0;
+  if (args.has("--not-digit-share")) {
+    shift = fit_not_digit_shift(net, data, args.real("--not-digit-share"));
+    shift_not_digit_logit(net, shift);
+  }
   net.set_temperature(fit_temperature(net, data));
   const Evaluation after = evaluate(net, data);
   const auto number = [](const char* format, double v) {
@@ -458,6 +472,10 @@ int calibrate(int argc, char** argv) {
               number("%g", net.temperature()).c_str());
   std::printf("  mean negative log-likelihood  %-9s -> %s\n", number("%.4f", before.loss).c_str(),
               number("%.4f", after.loss).c_str());
+  if (args.has("--not-digit-share"))
+    std::printf("  \"not a digit\" logit lowered by %s: digits answered \"not a digit\" %s -> %s\n",
+                number("%.3f", shift).c_str(), with_commas(uint64_t(before.rejected)).c_str(),
+                with_commas(uint64_t(after.rejected)).c_str());
   std::printf("  expected calibration error    %-9s -> %s (%d bins)\n", number("%.2f%%", 100 * before.ece).c_str(),
               number("%.2f%%", 100 * after.ece).c_str(), kCalibrationBins);
   save_model_file(net, out_path, encoding);

@@ -189,3 +189,61 @@ TEST(ExpectedCalibrationError, FifteenEqualWidthBins) {
   EXPECT_NEAR(expected_calibration_error(probs, labels.data()), (0.38 + 0.68) / 2, 1e-6);
   EXPECT_NEAR(expected_calibration_error(probs, labels.data(), 10), std::fabs(1 - 1.30) / 2, 1e-6);
 }
+
+// ---- The line of "not a digit" -------------------------------------------------------------
+
+// An 11-output network whose answers depend on the pixel: logits spread so that the margin of
+// "not a digit" over the best digit varies from image to image.
+Network not_digit_network() {
+  Network net(parse_architecture("input:1x4x1,dense:11"));
+  net.init_params(7);
+  for (int64_t i = 0; i < net.param_count(); ++i) net.params()[i] *= 6.0f;
+  shift_not_digit_logit(net, -4.0f);  // and "not a digit" often ahead
+  return net;
+}
+
+Dataset random_digits(int count, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<uint8_t> images(size_t(count) * 4), labels(static_cast<size_t>(count));
+  for (uint8_t& pixel : images) pixel = uint8_t(rng.below(256));
+  for (uint8_t& label : labels) label = uint8_t(rng.below(10));
+  return make_dataset(images, labels, 1, 4);
+}
+
+TEST(NotDigitShift, TurnsAwayAtMostTheShareAndNoFewerThanItMust) {
+  const Dataset digits = random_digits(2000, 3);
+  for (double share : {0.0, 0.003, 0.05}) {
+    Network net = not_digit_network();
+    const int before = evaluate(net, digits).rejected;
+    ASSERT_GT(before, 100);  // the untouched network turns many away: there is something to fit
+    const float shift = fit_not_digit_shift(net, digits, share);
+    EXPECT_GT(shift, 0.0f);
+    shift_not_digit_logit(net, shift);
+    EXPECT_LE(evaluate(net, digits).rejected, int(share * 2000)) << share;
+    // The smallest such shift: a little less turns away more than the share allows.
+    shift_not_digit_logit(net, -0.01f);
+    EXPECT_GT(evaluate(net, digits).rejected, int(share * 2000)) << share;
+  }
+}
+
+TEST(NotDigitShift, IsZeroWhenFewEnoughDigitsAreTurnedAway) {
+  Network net = not_digit_network();
+  shift_not_digit_logit(net, 1000.0f);  // "not a digit" never wins
+  EXPECT_EQ(fit_not_digit_shift(net, random_digits(500, 4), 0.003), 0.0f);
+}
+
+TEST(NotDigitShift, NeedsTheOutputDigitsAndAShare) {
+  Network ten = bias_network(two_then_zeros());
+  EXPECT_THAT(expect_throw_message([&] { fit_not_digit_shift(ten, one_pixel_images({1}), 0.01); }),
+              HasSubstr("has no \"not a digit\" output"));
+  Network net = not_digit_network();
+  EXPECT_THAT(expect_throw_message([&] { fit_not_digit_shift(net, random_digits(10, 5), 1.5); }),
+              HasSubstr("must be in [0, 1]"));
+  Dataset with_negatives = random_digits(10, 6);
+  with_negatives.labels[3] = 10;
+  EXPECT_THAT(expect_throw_message([&] { fit_not_digit_shift(net, with_negatives, 0.01); }),
+              HasSubstr("has \"not a digit\" examples"));
+  Network relu_last(parse_architecture("input:1x4x1,dense:11,relu"));
+  EXPECT_THAT(expect_throw_message([&] { shift_not_digit_logit(relu_last, 1.0f); }),
+              HasSubstr("only when the last layer is dense"));
+}

@@ -91,27 +91,22 @@ describe('desktop: after a dot, a correction, and what only the network can tell
     await waitForText(page, '#corrections-count', '1 correction saved in this browser.');
   });
 
-  // Only a model with the eleventh output can tell these: the user picks it.
-  async function useNotDigitModel() {
-    await page.selectOption('#model-select', 'not-digit-cnn');
-    await waitForText(page, '#model-info', /^digitpad CNN with "not a digit" \(experimental\):/);
-  }
-
-  test('a scribble is not a digit (the model with "not a digit")', async () => {
-    await useNotDigitModel();
+  // The default model has the eleventh output: it tells these without any choice.
+  test('a scribble is not a digit', async () => {
     await drawStrokes(page, NOT_DIGIT_STROKES.scribble);
     await expectNotADigit(page, 'network');
   });
 
-  test('a capital A is not a digit (the model with "not a digit")', async () => {
-    await useNotDigitModel();
+  test('a capital A is not a digit', async () => {
     await drawStrokes(page, NOT_DIGIT_STROKES.A);
     await expectNotADigit(page, 'network');
   });
 
-  test('with that model, a 7 is still a 7', async () => {
-    await useNotDigitModel();
-    await drawStrokes(page, DIGIT_STROKES[7]);
-    expect(await predictionOf(page)).toMatchObject({ state: 'confident', digit: '7' });
+  test('the small CNN, which has no "not a digit" output, still calls a dot no digit', async () => {
+    await page.selectOption('#model-select', 'small-cnn');
+    await waitForText(page, '#model-info', /^digitpad small CNN/);
+    await clickPad(page, [0.5, 0.5]);
+    await expectNotADigit(page, 'dot');
   });
+
 });

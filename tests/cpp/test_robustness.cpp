@@ -32,7 +32,8 @@ std::string default_model_path() {
   const std::string manifest = text.str();
   std::smatch m;
   if (!std::regex_search(manifest, m, std::regex("\"default\":\\s*\"([^\"]+)\""))) return "";
-  const std::regex entry("\"id\":\\s*\"" + m[1].str() + "\",\\s*\"name\":\\s*\"[^\"]*\",\\s*\"file\":\\s*\"([^\"]+)\"");
+  // A name may hold escaped quotes (digitpad CNN with \"not a digit\").
+  const std::regex entry("\"id\":\\s*\"" + m[1].str() + "\",\\s*\"name\":\\s*\"(?:[^\"\\\\]|\\\\.)*\",\\s*\"file\":\\s*\"([^\"]+)\"");
   if (!std::regex_search(manifest, m, entry)) return "";
   return dir + "/" + m[1].str();
 }

@@ -37,6 +37,9 @@ constexpr float kMaxDigitWidth = 1.3f;
 // Segments further apart than this are never one digit (the suite's separated digits are 0.15
 // apart at least; the parts of a broken stroke are closer).
 constexpr float kMaxMergeGap = 0.12f;
+// A bit lower than a digit (kMinDigitHeight) may join a neighbour this far away: a 5's bar
+// drawn apart, a 1's flag.
+constexpr float kMaxMinorGap = 0.3f;
 // In a number, a straight stroke shorter than this is a flick, not a 1 (preprocess.hpp; a single
 // drawing measures it against the canvas instead).
 constexpr float kNumberFlickShare = 0.5f;
@@ -44,6 +47,9 @@ constexpr float kNumberFlickShare = 0.5f;
 // where digits merely touch, a cut crosses one stroke and the pieces must read that much
 // better than the whole.
 constexpr double kCutCostPerStroke = 1.0;
+// How much likelier a digit is drawn in one go than with another digit's strokes between
+// its own (a 4's bar added after the next digit was written).
+constexpr double kOutOfTurnPrior = 0.05;
 // How much likelier a drawing is one digit than several, before the network has its say: a
 // split must read this many times better than the whole (see the DP's end).
 constexpr double kOneDigitPrior = 4.0;
@@ -289,9 +295,10 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   const float atom_line_height = line_height_of(atoms);
   std::vector<int> parent(static_cast<size_t>(atom_count));
   std::iota(parent.begin(), parent.end(), 0);
+  const auto minor = [&](const Part& atom) { return float(atom.box.height()) < kMinorHeight * atom_line_height; };
   for (int i = 0; i < atom_count; ++i) {
     const Part& narrow = atoms[size_t(i)];
-    if (float(narrow.box.height()) >= kMinorHeight * atom_line_height) continue;
+    if (!minor(narrow)) continue;
     int host = -1;
     for (int j = 0; j < atom_count; ++j) {
       const Part& wide = atoms[size_t(j)];
@@ -334,6 +341,24 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
 
   const float line_height = line_height_of(segments);
   const auto too_low = [&](const PreprocessResult& seen) { return float(seen.box_height) < kMinDigitHeight * line_height; };
+  const auto digit_high = [&](int g) { return float(segments[size_t(g)].box.height()) >= kMinDigitHeight * line_height; };
+  // Which segment each stroke's ink went to, for the order they were drawn in; -1 for none and
+  // for minor strokes (a spur, a dot: they join the nearest digit, drawn when they were).
+  std::vector<int> stroke_segment(strokes.size(), -1);
+  for (size_t k = 0; k < strokes.size(); ++k)
+    if (dense[k] >= 0 && !minor(atoms[size_t(dense[k])]))
+      stroke_segment[k] = segment_of_root[size_t(find_root(parent, dense[k]))];
+  // Whether a piece's strokes were drawn one after another (digits are written one at a time).
+  const auto drawn_in_turn = [&](int first_segment, int last_segment) {
+    int first = int(strokes.size()), last = -1;
+    for (int k = 0; k < int(strokes.size()); ++k)
+      if (stroke_segment[size_t(k)] >= first_segment && stroke_segment[size_t(k)] <= last_segment)
+        first = std::min(first, k), last = std::max(last, k);
+    for (int k = first; k <= last; ++k)
+      if (stroke_segment[size_t(k)] >= 0 && (stroke_segment[size_t(k)] < first_segment || stroke_segment[size_t(k)] > last_segment))
+        return false;
+    return true;
+  };
 
 #ifdef NUMBER_DEBUG
   fprintf(stderr, "slant %.2f line height %.1f atoms %d segments %zu\n", deslant.slant, line_height, atom_count, segments.size());
@@ -405,7 +430,8 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     for (int k = first; k + 1 < end && possible; ++k)
       if (slices[size_t(k)].segment != slices[size_t(k + 1)].segment) {
         const float gap = span_of(slices[size_t(k + 1)]).first - span_of(slices[size_t(k)]).second;
-        possible = gap <= kMaxMergeGap * line_height;
+        const bool minor = !digit_high(slices[size_t(k)].segment) || !digit_high(slices[size_t(k + 1)].segment);
+        possible = gap <= (minor ? kMaxMinorGap : kMaxMergeGap) * line_height;
         overlapping = overlapping && gap < 0;
       }
     return possible && (whole_segment || overlapping || span_of(b).second - span_of(a).first <= kMaxDigitWidth * line_height);
@@ -468,8 +494,15 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     Piece& piece = pieces[n];
     if (piece.seen.ink == Ink::None) continue;
     const float* p = probabilities_.col(Eigen::Index(n)).data();
-    double likelihood = *std::max_element(p, p + kDigitClasses);  // with 11 outputs, "not a digit" takes its share
-    if (piece.seen.ink == Ink::Dot || piece.seen.ink == Ink::Flick || too_low(piece.seen)) likelihood = kRuleLikelihood;
+    const int digit = int(std::max_element(p, p + kDigitClasses) - p);
+    double likelihood = p[digit];  // with 11 outputs, "not a digit" takes its share
+    const int first_segment = slices[size_t(piece.first)].segment, last_segment = slices[size_t(piece.end - 1)].segment;
+    int high = 0;  // segments as high as a digit in the piece
+    for (int g = first_segment; g <= last_segment; ++g) high += digit_high(g);
+    // A 1 is one stroke: two of a digit's height side by side are two digits (11 that touch).
+    if (piece.seen.ink == Ink::Dot || piece.seen.ink == Ink::Flick || too_low(piece.seen) || (digit == 1 && high > 1))
+      likelihood = kRuleLikelihood;
+    if (!drawn_in_turn(first_segment, last_segment)) likelihood *= kOutOfTurnPrior;
     piece.score = std::log(std::max(likelihood, 1e-12));
   }
 
@@ -503,9 +536,9 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   // stroke beside it, reads as two digits too).
   float line_lo = segments[0].lo, line_hi = segments[0].hi;
   for (const Part& g : segments) line_lo = std::min(line_lo, g.lo), line_hi = std::max(line_hi, g.hi);
-  int digit_high = 0;  // segments as high as a digit
-  for (const Part& g : segments) digit_high += float(g.box.height()) >= kMinDigitHeight * line_height;
-  if (possible_piece(0, slice_count) || line_hi - line_lo <= kMaxDigitWidth * line_height || digit_high <= 1) {
+  int high = 0;  // segments as high as a digit
+  for (int g = 0; g < int(segments.size()); ++g) high += digit_high(g);
+  if (possible_piece(0, slice_count) || line_hi - line_lo <= kMaxDigitWidth * line_height || high <= 1) {
     NumberReading whole = whole_reading();
     if (whole.parts.empty()) return whole;
     const NumberPart& one = whole.parts[0];

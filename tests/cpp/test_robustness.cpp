@@ -14,6 +14,7 @@
 #include "dataset.hpp"
 #include "drawing.hpp"
 #include "model_format.hpp"
+#include "number_reading.hpp"
 #include "reading.hpp"
 #include "test_util.hpp"
 
@@ -76,4 +77,38 @@ TEST(Robustness, DefaultModelRecognisesDrawnDigits) {
   EXPECT_EQ(no_ink, 0);
   EXPECT_EQ(by_rule, 0);  // the shape rules never take a drawn digit for a dot or a flick
   EXPECT_GE(accuracy, 0.985);
+}
+
+// The same drawings read as numbers (read_number, pixels only): a single digit must stay one,
+// read exactly as read_drawing reads it. No accuracy is lost: every drawing read_drawing reads
+// right, read_number reads as the same one digit.
+TEST(Robustness, ReadNumberReadsEachDrawnDigitAsOneDigit) {
+  const std::string path = default_model_path();
+  ASSERT_FALSE(path.empty()) << "no default model in models/manifest.json";
+  Network net = load_model_file(path);
+  const Dataset test = read_idx_files(test::mnist_path("t10k-images-idx3-ubyte"),
+                                      test::mnist_path("t10k-labels-idx1-ubyte"));
+  Rng rng(test::kRobustnessSeed);
+  NumberReader reader;
+  int by_drawing = 0, by_number = 0, split = 0, lost = 0;
+  for (int i = 0; i < test::kRobustnessDrawings; ++i) {
+    const int index = i * (test.count / test::kRobustnessDrawings);
+    const test::DrawingStyle style = test::random_style(rng);
+    const std::vector<uint8_t> rgba = test::render_drawing(test.image(index), style);
+    const Reading alone = read_drawing(preprocess_drawing(rgba.data(), style.canvas, style.canvas), net);
+    const NumberReading number = reader.read(rgba.data(), style.canvas, style.canvas, {}, net);
+    const std::string label(1, char('0' + test.labels[size_t(index)]));
+    const bool right = alone.state == ReadingState::Digit && alone.digit == label[0] - '0';
+    by_drawing += right;
+    by_number += number.number == label;
+    split += number.parts.size() > 1;
+    if (right && (number.parts.size() != 1 || number.parts[0].reading.digits != alone.digits)) {
+      ++lost;
+      ADD_FAILURE() << "drawing " << i << " (a " << label << ") read as " << number.number;
+    }
+  }
+  std::cout << "robustness through read_number: " << by_number << " of " << test::kRobustnessDrawings
+            << " read right (read_drawing: " << by_drawing << "); split into several parts: " << split << "\n";
+  EXPECT_EQ(lost, 0);
+  EXPECT_EQ(by_number, by_drawing);
 }

@@ -187,25 +187,21 @@ void assign_atoms(const std::vector<PenStroke>& strokes, int width, int height, 
 
 // The slant that makes the ink's columns sharpest: the vertical strokes of upright digits
 // pile up in few columns (the sum of squared column masses is largest).
-float estimate_slant(const std::vector<float>& ink, int width, const std::vector<int>& owner, const PixelBox& box,
+// inked: the pixels with ink (their indices), inside box.
+float estimate_slant(const std::vector<float>& ink, int width, const std::vector<int>& inked, const PixelBox& box,
                      std::vector<double>& columns) {
   const float centre_y = 0.5f * float(box.y0 + box.y1 + 1);
-  const float reach = kSlantStep * kSlantSteps * float(box.height());
+  const float reach = std::ceil(kSlantStep * kSlantSteps * float(box.height()));
   float best_slant = 0;
   double best = -1;
   // 0 first, then outwards, so a tie keeps the smaller slant.
   for (int k = 0; k <= 2 * kSlantSteps; ++k) {
     const int step = (k + 1) / 2 * (k % 2 ? 1 : -1);
     const Deslant d{kSlantStep * float(step), centre_y};
-    columns.assign(size_t(box.width() + 2 * int(std::ceil(reach)) + 2), 0.0);
-    const float origin = float(box.x0) - std::ceil(reach);
-    for (int y = box.y0; y <= box.y1; ++y)
-      for (int x = box.x0; x <= box.x1; ++x) {
-        const size_t p = size_t(y) * width + size_t(x);
-        if (owner[p] < 0) continue;
-        const int column = std::clamp(int(d.along(x, y) - origin), 0, int(columns.size()) - 1);
-        columns[size_t(column)] += ink[p];
-      }
+    columns.assign(size_t(box.width()) + 2 * size_t(reach) + 2, 0.0);
+    const float origin = float(box.x0) - reach;
+    for (const int p : inked)
+      columns[size_t(std::clamp(int(d.along(p % width, p / width) - origin), 0, int(columns.size()) - 1))] += ink[size_t(p)];
     double sharpness = 0;
     for (double c : columns) sharpness += c * c;
     if (sharpness > best) best = sharpness, best_slant = d.slant;
@@ -279,10 +275,14 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   }
 
   // 2. Segments: spans along the slant; atoms that overlap merged.
-  const Deslant deslant{atom_count > 1 || float(all.width()) >= kCutMinWidth * float(all.height())
-                            ? estimate_slant(ink, width, owner_, all, columns_)
-                            : 0.0f,
-                        0.5f * float(all.y0 + all.y1 + 1)};
+  float slant = 0;
+  if (atom_count > 1 || float(all.width()) >= kCutMinWidth * float(all.height())) {
+    inked_.clear();
+    for (size_t p = 0; p < pixels; ++p)
+      if (owner_[p] >= 0) inked_.push_back(int(p));
+    slant = estimate_slant(ink, width, inked_, all, columns_);
+  }
+  const Deslant deslant{slant, 0.5f * float(all.y0 + all.y1 + 1)};
   for (size_t p = 0; p < pixels; ++p) {
     if (owner_[p] < 0) continue;
     Part& a = atoms[size_t(owner_[p])];

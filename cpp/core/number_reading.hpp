@@ -74,6 +74,7 @@ class NumberReader {
   std::vector<int> blob_, owner_;  // per pixel: blob, then atom, then segment (-1: no ink)
   std::vector<int> queue_;
   std::vector<double> columns_;    // ink per column along the line
+  std::vector<int> inked_;          // the pixels with ink
   Matrix images_, probabilities_;  // the pieces as the network's batch: 784 x pieces
 };
 

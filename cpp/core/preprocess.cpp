@@ -40,20 +40,34 @@ void distance_1d(const double* f, int n, double* d, int* v, double* z) {
 }
 
 // Squared Euclidean distance from each pixel to the nearest pixel where `is_source` holds.
+// Columns first: there the sources are points, and the squared distance to the nearest one
+// above or below is what distance_1d would give, found in two sweeps down the rows (a pass
+// along rows keeps the memory in order). Rows then need the full transform.
 std::vector<float> squared_distance_to(const std::vector<uint8_t>& is_source, int width, int height) {
+  constexpr int kNone = std::numeric_limits<int>::max();
+  std::vector<int> gap(is_source.size()), nearest(size_t(width), -1);  // rows to a source, per column
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const size_t i = size_t(y) * width + size_t(x);
+      if (is_source[i]) nearest[size_t(x)] = y;
+      gap[i] = nearest[size_t(x)] < 0 ? kNone : y - nearest[size_t(x)];
+    }
+  std::fill(nearest.begin(), nearest.end(), -1);
   std::vector<double> grid(is_source.size());
-  for (size_t i = 0; i < grid.size(); ++i) grid[i] = is_source[i] ? 0.0 : kInf;
-  const auto n = static_cast<size_t>(std::max(width, height));
+  for (int y = height - 1; y >= 0; --y)
+    for (int x = 0; x < width; ++x) {
+      const size_t i = size_t(y) * width + size_t(x);
+      if (is_source[i]) nearest[size_t(x)] = y;
+      if (nearest[size_t(x)] >= 0) gap[i] = std::min(gap[i], nearest[size_t(x)] - y);
+      grid[i] = gap[i] == kNone ? kInf : double(gap[i]) * gap[i];
+    }
+  const auto n = static_cast<size_t>(width);
   std::vector<double> f(n), d(n), z(n + 1);
   std::vector<int> v(n);
-  for (int x = 0; x < width; ++x) {  // columns
-    for (int y = 0; y < height; ++y) f[size_t(y)] = grid[size_t(y) * width + size_t(x)];
-    distance_1d(f.data(), height, d.data(), v.data(), z.data());
-    for (int y = 0; y < height; ++y) grid[size_t(y) * width + size_t(x)] = d[size_t(y)];
-  }
   std::vector<float> out(grid.size());
   for (int y = 0; y < height; ++y) {  // rows
     const double* row = grid.data() + size_t(y) * width;
+    if (std::all_of(row, row + width, [](double g) { return g == 0.0; })) continue;  // all sources: 0
     std::copy(row, row + width, f.begin());
     distance_1d(f.data(), width, d.data(), v.data(), z.data());
     for (int x = 0; x < width; ++x) out[size_t(y) * width + size_t(x)] = float(d[size_t(x)]);
@@ -248,14 +262,20 @@ std::vector<float> signed_distance(const std::vector<float>& ink, int width, int
 }
 
 float stroke_width(const std::vector<float>& ink, int width, int height) {
-  const std::vector<float> sd = signed_distance(ink, width, height);
+  // signed_distance()'s inside half only: the distance from each ink pixel to the background.
+  std::vector<uint8_t> outside(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i) outside[i] = !(ink[i] >= 0.5f);
+  const std::vector<float> to_outside = squared_distance_to(outside, width, height);
   double sum = 0;
   int64_t count = 0;
-  for (float d : sd)
+  for (size_t i = 0; i < ink.size(); ++i) {
+    if (outside[i]) continue;
+    const float d = std::sqrt(to_outside[i]) - 0.5f;
     if (d > 0) {
       sum += d;
       ++count;
     }
+  }
   return count ? float(4.0 * sum / double(count)) : 0.0f;
 }
 

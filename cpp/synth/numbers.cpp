@@ -5,11 +5,22 @@
 
 namespace digitpad::test {
 
-std::vector<synth::Stroke> digit_strokes(const uint8_t* mnist) {
+namespace {
+
+std::vector<float> traced_size(const uint8_t* mnist) {
   std::vector<float> image(784);
   for (int p = 0; p < 784; ++p) image[size_t(p)] = float(mnist[p]) / 255.0f;
-  image = resample(image, 28, 28, kTraceSide, kTraceSide);
-  return synth::trace_strokes(synth::skeleton(image, kTraceSide, kTraceSide), kTraceSide, kTraceSide);
+  return resample(image, 28, 28, kTraceSide, kTraceSide);
+}
+
+}  // namespace
+
+std::vector<synth::Stroke> digit_strokes(const uint8_t* mnist) {
+  return synth::trace_strokes(synth::skeleton(traced_size(mnist), kTraceSide, kTraceSide), kTraceSide, kTraceSide);
+}
+
+bool centre_line_describes_digit(const uint8_t* mnist) {
+  return synth::centre_line_describes(traced_size(mnist), kTraceSide, kTraceSide);
 }
 
 const char* spacing_name(Spacing spacing) { return spacing == Spacing::Separated ? "separated" : "touching"; }
@@ -27,12 +38,9 @@ struct Bounds {
 std::vector<synth::Stroke> pick_digit(const Dataset& mnist, Rng& rng, int& label) {
   for (;;) {
     const int index = int(rng.below(uint32_t(mnist.count)));
-    std::vector<float> image(784);
-    for (int p = 0; p < 784; ++p) image[size_t(p)] = float(mnist.image(index)[p]) / 255.0f;
-    image = resample(image, 28, 28, kTraceSide, kTraceSide);
-    if (!synth::centre_line_describes(image, kTraceSide, kTraceSide)) continue;
+    if (!centre_line_describes_digit(mnist.image(index))) continue;
     label = mnist.labels[size_t(index)];
-    return synth::trace_strokes(synth::skeleton(image, kTraceSide, kTraceSide), kTraceSide, kTraceSide);
+    return digit_strokes(mnist.image(index));
   }
 }
 

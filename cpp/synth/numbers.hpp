@@ -19,6 +19,9 @@ namespace digitpad::test {
 // kTraceSide (3x, a smooth line), traced into ordered strokes in that frame.
 constexpr int kTraceSide = 84;
 std::vector<synth::Stroke> digit_strokes(const uint8_t* mnist);
+// Whether those strokes describe the digit (synth::centre_line_describes at kTraceSide): a bold
+// 8 whose loops are filled thins to a line that reads as 9.
+bool centre_line_describes_digit(const uint8_t* mnist);
 
 // How far apart the digits are. Separated: every gap at least kSeparatedGap of the digits'
 // height, at most half the two digits' mean width; touching: every gap from -kMostOverlap

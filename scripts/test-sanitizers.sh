@@ -14,7 +14,7 @@ cmake --build --preset sanitize -j"$(nproc)"
   -E 'Robustness|SmallCnnLearns')
 findings=build/sanitize/fuzz-findings
 mkdir -p "$findings"
-for target in model idx preprocess; do
+for target in model idx preprocess number; do
   work="$(mktemp -d)"
   echo "fuzz_${target}: ${seconds} s on tests/fuzz/corpus/${target}"
   status=0

@@ -420,6 +420,7 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     return std::pair{std::max(g.lo, s.lo), std::min(g.hi, s.hi)};
   };
   std::vector<Piece> pieces;
+  pieces.reserve(size_t(slice_count) * (kMaxSlicesPerPiece + 1));  // each end: its runs and its segment
   const auto possible_piece = [&](int first, int end) {
     const Slice& a = slices[size_t(first)];
     const Slice& b = slices[size_t(end - 1)];
@@ -475,17 +476,19 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
       for (int x = area.x0; x <= area.x1; ++x)
         if (inside(x, y)) tight.include(x, y);
     if (tight.is_empty()) continue;
-    // Room for stroke growth: preprocessing grows a thin pen by up to 6% of the longer side.
+    // Room for stroke growth (preprocessing grows a thin pen by up to 6% of the longer side),
+    // within the drawing as for a single drawing.
     const int margin = 2 + int(std::ceil(0.07f * float(tight.longer_side())));
-    const int cw = tight.width() + 2 * margin, ch = tight.height() + 2 * margin;
-    crop.assign(size_t(cw) * size_t(ch), 0.0f);
+    const PixelBox room{std::max(0, tight.x0 - margin), std::max(0, tight.y0 - margin),
+                        std::min(width - 1, tight.x1 + margin), std::min(height - 1, tight.y1 + margin)};
+    crop.assign(size_t(room.width()) * size_t(room.height()), 0.0f);
     for (int y = tight.y0; y <= tight.y1; ++y)
       for (int x = tight.x0; x <= tight.x1; ++x)
         if (inside(x, y))
-          crop[size_t(y - tight.y0 + margin) * cw + size_t(x - tight.x0 + margin)] = ink[size_t(y) * width + size_t(x)];
-    piece.seen = preprocess_ink(crop, cw, ch, flick_max_length);
-    piece.seen.box_x += tight.x0 - margin;
-    piece.seen.box_y += tight.y0 - margin;
+          crop[size_t(y - room.y0) * room.width() + size_t(x - room.x0)] = ink[size_t(y) * width + size_t(x)];
+    piece.seen = preprocess_ink(std::move(crop), room.width(), room.height(), flick_max_length);
+    piece.seen.box_x += room.x0;
+    piece.seen.box_y += room.y0;
     std::copy(piece.seen.image.begin(), piece.seen.image.end(), images_.col(Eigen::Index(n)).data());
   }
   net.predict(images_, probabilities_);

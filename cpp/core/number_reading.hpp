@@ -54,10 +54,10 @@ struct NumberReading {
 // A number longer than a pad holds, or ink in more blobs than that, is read as one drawing
 // (it is then most likely a scribble).
 constexpr int kMaxAtoms = 128;            // blobs or strokes with ink
-constexpr int kMaxSegments = 32;          // separate parts along the line
-constexpr int kMaxSlices = 40;            // segments and the slices cut out of them
-constexpr int kMaxCutsPerSegment = 6;     // cut candidates tried in one segment
-constexpr int kMaxSlicesPerPiece = 4;     // a piece spans at most this many slices (or one segment)
+constexpr int kMaxSegments = 16;          // separate parts along the line
+constexpr int kMaxSlices = 24;            // segments and the slices cut out of them
+constexpr int kMaxCutsPerSegment = 4;     // cut candidates tried in one segment
+constexpr int kMaxSlicesPerPiece = 3;     // a piece spans at most this many slices (or one segment)
 constexpr int64_t kMaxStrokePoints = 1 << 16;  // points over all strokes (throws ConfigError beyond)
 
 // Reads drawings as numbers; keeps its buffers between calls (a pad calls it on every stroke).

@@ -45,7 +45,11 @@ void distance_1d(const double* f, int n, double* d, int* v, double* z) {
 // along rows keeps the memory in order). Rows then need the full transform.
 std::vector<float> squared_distance_to(const std::vector<uint8_t>& is_source, int width, int height) {
   constexpr int kNone = std::numeric_limits<int>::max();
-  std::vector<int> gap(is_source.size()), nearest(size_t(width), -1);  // rows to a source, per column
+  // Scratch kept between calls (a number's digits are preprocessed one after another).
+  thread_local std::vector<int> gap, nearest, v;
+  thread_local std::vector<double> grid, d, z;
+  gap.resize(is_source.size());
+  nearest.assign(size_t(width), -1);  // per column: the row of the last source seen
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
       const size_t i = size_t(y) * width + size_t(x);
@@ -53,7 +57,7 @@ std::vector<float> squared_distance_to(const std::vector<uint8_t>& is_source, in
       gap[i] = nearest[size_t(x)] < 0 ? kNone : y - nearest[size_t(x)];
     }
   std::fill(nearest.begin(), nearest.end(), -1);
-  std::vector<double> grid(is_source.size());
+  grid.resize(is_source.size());
   for (int y = height - 1; y >= 0; --y)
     for (int x = 0; x < width; ++x) {
       const size_t i = size_t(y) * width + size_t(x);
@@ -62,14 +66,12 @@ std::vector<float> squared_distance_to(const std::vector<uint8_t>& is_source, in
       grid[i] = gap[i] == kNone ? kInf : double(gap[i]) * gap[i];
     }
   const auto n = static_cast<size_t>(width);
-  std::vector<double> f(n), d(n), z(n + 1);
-  std::vector<int> v(n);
+  d.resize(n), z.resize(n + 1), v.resize(n);
   std::vector<float> out(grid.size());
   for (int y = 0; y < height; ++y) {  // rows
     const double* row = grid.data() + size_t(y) * width;
     if (std::all_of(row, row + width, [](double g) { return g == 0.0; })) continue;  // all sources: 0
-    std::copy(row, row + width, f.begin());
-    distance_1d(f.data(), width, d.data(), v.data(), z.data());
+    distance_1d(row, width, d.data(), v.data(), z.data());
     for (int x = 0; x < width; ++x) out[size_t(y) * width + size_t(x)] = float(d[size_t(x)]);
   }
   return out;

@@ -6,9 +6,6 @@
 #include <numeric>
 
 #include "errors.hpp"
-#ifdef NUMBER_DEBUG
-#include <cstdio>
-#endif
 
 namespace digitpad {
 
@@ -43,10 +40,6 @@ constexpr float kMaxMinorGap = 0.3f;
 // In a number, a straight stroke shorter than this is a flick, not a 1 (preprocess.hpp; a single
 // drawing measures it against the canvas instead).
 constexpr float kNumberFlickShare = 0.5f;
-// What cutting through ink costs, in log-likelihood per stroke width of ink the cut crosses:
-// where digits merely touch, a cut crosses one stroke and the pieces must read that much
-// better than the whole.
-constexpr double kCutCostPerStroke = 1.0;
 // How much likelier a digit is drawn in one go than with another digit's strokes between
 // its own (a 4's bar added after the next digit was written).
 constexpr double kOutOfTurnPrior = 0.05;
@@ -75,7 +68,6 @@ struct Part {
 struct Slice {
   int segment;
   float lo, hi;
-  float cut_ink;  // ink the cut at its left edge crosses, in pixels; 0 for a segment's first
 };
 
 // Consecutive slices [first, end) read as one digit.
@@ -209,6 +201,66 @@ float estimate_slant(const std::vector<float>& ink, int width, const std::vector
   return best_slant;
 }
 
+// Each atom's parent: a minor atom (a 5's top bar, a 7's crossbar, a speck) joins the widest
+// atom that holds it, and only that one: a speck between two digits does not join the two.
+// Whether atoms of a digit's height are one digit or two is for the network to say. Parents
+// are wider (or as wide and numbered before), so following them ends.
+template <typename IsMinor>
+std::vector<int> hosts_of_minor_atoms(const std::vector<Part>& atoms, IsMinor minor) {
+  const int count = int(atoms.size());
+  std::vector<int> parent(static_cast<size_t>(count));
+  std::iota(parent.begin(), parent.end(), 0);
+  for (int i = 0; i < count; ++i) {
+    const Part& narrow = atoms[size_t(i)];
+    if (!minor(narrow)) continue;
+    int host = -1;
+    for (int j = 0; j < count; ++j) {
+      const Part& wide = atoms[size_t(j)];
+      if (j == i || wide.width() < narrow.width() || (wide.width() == narrow.width() && j > i)) continue;
+      const float overlap = std::min(narrow.hi, wide.hi) - std::max(narrow.lo, wide.lo);
+      const bool held = (narrow.middle() >= wide.lo && narrow.middle() <= wide.hi) || overlap >= kMergeOverlap * narrow.width();
+      if (held && (host < 0 || wide.width() > atoms[size_t(host)].width())) host = j;
+    }
+    if (host >= 0) parent[size_t(i)] = host;
+  }
+  return parent;
+}
+
+// Where to try cutting a segment too wide for one digit: along the slant, where the least ink
+// crosses (the smoothed column masses' lowest local minima), at least min_slice apart and from
+// its ends; at most `most`, left to right. owner: the segment per pixel (this one is g).
+std::vector<float> cut_candidates(const Part& s, int g, const std::vector<float>& ink, int width,
+                                  const std::vector<int>& owner, const Deslant& deslant, int min_slice, int most) {
+  const int first = int(std::floor(s.lo)), count = int(std::ceil(s.hi)) - first + 1;
+  std::vector<double> columns(size_t(count), 0.0);
+  for (int y = s.box.y0; y <= s.box.y1; ++y)
+    for (int x = s.box.x0; x <= s.box.x1; ++x) {
+      const size_t p = size_t(y) * width + size_t(x);
+      if (owner[p] == g) columns[size_t(std::clamp(int(std::floor(deslant.along(x, y))) - first, 0, count - 1))] += ink[p];
+    }
+  std::vector<double> smooth(columns.size());
+  for (int c = 0; c < count; ++c)
+    smooth[size_t(c)] = (columns[size_t(std::max(0, c - 1))] + columns[size_t(c)] + columns[size_t(std::min(count - 1, c + 1))]) / 3.0;
+  std::vector<int> minima;
+  for (int c = min_slice; c < count - min_slice; ++c) {
+    bool lowest = true;
+    for (int k = std::max(0, c - min_slice / 2); k <= std::min(count - 1, c + min_slice / 2) && lowest; ++k)
+      lowest = smooth[size_t(k)] > smooth[size_t(c)] || (smooth[size_t(k)] == smooth[size_t(c)] && k >= c);
+    if (lowest) minima.push_back(c);
+  }
+  std::sort(minima.begin(), minima.end(), [&](int a, int b) { return smooth[size_t(a)] < smooth[size_t(b)]; });
+  std::vector<float> cuts;
+  for (int c : minima) {
+    if (int(cuts.size()) >= most) break;
+    const float at = float(first + c);
+    bool apart = true;
+    for (const float other : cuts) apart = apart && std::abs(other - at) >= float(min_slice);
+    if (apart) cuts.push_back(at);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  return cuts;
+}
+
 }  // namespace
 
 const char* number_state_name(NumberState state) {
@@ -289,26 +341,9 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     const float along = deslant.along(int(p % size_t(width)), int(p / size_t(width)));
     a.lo = std::min(a.lo, along - 0.5f), a.hi = std::max(a.hi, along + 0.5f);
   }
-  // A minor atom (a 5's top bar, a 7's crossbar, a speck) joins the widest atom that holds it,
-  // and only that one: a speck between two digits does not join the two. Whether atoms of
-  // a digit's height are one digit or two is for the network to say (the pieces below).
   const float atom_line_height = line_height_of(atoms);
-  std::vector<int> parent(static_cast<size_t>(atom_count));
-  std::iota(parent.begin(), parent.end(), 0);
   const auto minor = [&](const Part& atom) { return float(atom.box.height()) < kMinorHeight * atom_line_height; };
-  for (int i = 0; i < atom_count; ++i) {
-    const Part& narrow = atoms[size_t(i)];
-    if (!minor(narrow)) continue;
-    int host = -1;
-    for (int j = 0; j < atom_count; ++j) {
-      const Part& wide = atoms[size_t(j)];
-      if (j == i || wide.width() < narrow.width() || (wide.width() == narrow.width() && j > i)) continue;
-      const float overlap = std::min(narrow.hi, wide.hi) - std::max(narrow.lo, wide.lo);
-      const bool held = (narrow.middle() >= wide.lo && narrow.middle() <= wide.hi) || overlap >= kMergeOverlap * narrow.width();
-      if (held && (host < 0 || wide.width() > atoms[size_t(host)].width())) host = j;
-    }
-    if (host >= 0) parent[size_t(i)] = host;
-  }
+  std::vector<int> parent = hosts_of_minor_atoms(atoms, minor);
   std::vector<Part> merged(size_t(atom_count), Part{PixelBox::empty(width, height)});
   // A segment with a stroke in it is never cut: a pen is lifted between digits.
   std::vector<bool> has_stroke(size_t(atom_count), false);
@@ -360,54 +395,23 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     return true;
   };
 
-#ifdef NUMBER_DEBUG
-  fprintf(stderr, "slant %.2f line height %.1f atoms %d segments %zu\n", deslant.slant, line_height, atom_count, segments.size());
-  for (int i = 0; i < atom_count; ++i) fprintf(stderr, "  atom %d: %.1f..%.1f mass %.0f root %d box %d,%d-%d,%d\n", i, atoms[size_t(i)].lo, atoms[size_t(i)].hi, atoms[size_t(i)].mass, find_root(parent, i), atoms[size_t(i)].box.x0, atoms[size_t(i)].box.y0, atoms[size_t(i)].box.x1, atoms[size_t(i)].box.y1);
-  for (const Part& g : segments) fprintf(stderr, "  segment %.1f..%.1f box %d,%d-%d,%d\n", g.lo, g.hi, g.box.x0, g.box.y0, g.box.x1, g.box.y1);
-#endif
   // 3. Slices: cuts tried in segments too wide for one digit, where the least ink crosses.
   std::vector<Slice> slices;
   constexpr float kOpen = 1e30f;  // a segment's outer ends
   for (int g = 0; g < int(segments.size()); ++g) {
     const Part& s = segments[size_t(g)];
-    std::vector<std::pair<float, float>> cuts;  // (where along the line, ink crossed)
     const int room = kMaxSlices - int(slices.size()) - (int(segments.size()) - g);
-    if (may_cut[size_t(g)] && s.width() >= kCutMinWidth * line_height && room > 0) {
-      const int first = int(std::floor(s.lo)), count = int(std::ceil(s.hi)) - first + 1;
-      std::vector<double> columns(size_t(count), 0.0);
-      for (int y = s.box.y0; y <= s.box.y1; ++y)
-        for (int x = s.box.x0; x <= s.box.x1; ++x) {
-          const size_t p = size_t(y) * width + size_t(x);
-          if (owner_[p] != g) continue;
-          columns[size_t(std::clamp(int(std::floor(deslant.along(x, y))) - first, 0, count - 1))] += ink[p];
-        }
-      std::vector<double> smooth(columns.size());
-      for (int c = 0; c < count; ++c)
-        smooth[size_t(c)] = (columns[size_t(std::max(0, c - 1))] + columns[size_t(c)] + columns[size_t(std::min(count - 1, c + 1))]) / 3.0;
-      const int margin = std::max(2, int(std::lround(kMinSliceWidth * line_height)));
-      std::vector<int> minima;
-      for (int c = margin; c < count - margin; ++c) {
-        bool lowest = true;
-        for (int k = std::max(0, c - margin / 2); k <= std::min(count - 1, c + margin / 2) && lowest; ++k)
-          lowest = smooth[size_t(k)] > smooth[size_t(c)] || (smooth[size_t(k)] == smooth[size_t(c)] && k >= c);
-        if (lowest) minima.push_back(c);
-      }
-      std::sort(minima.begin(), minima.end(), [&](int a, int b) { return smooth[size_t(a)] < smooth[size_t(b)]; });
-      for (int c : minima) {
-        if (int(cuts.size()) >= std::min(kMaxCutsPerSegment, room)) break;
-        const float at = float(first + c);
-        bool apart = true;
-        for (const auto& [other, _] : cuts) apart = apart && std::abs(other - at) >= float(margin);
-        if (apart) cuts.emplace_back(at, float(smooth[size_t(c)]));
-      }
-      std::sort(cuts.begin(), cuts.end());
+    const std::vector<float> cuts =
+        may_cut[size_t(g)] && s.width() >= kCutMinWidth * line_height && room > 0
+            ? cut_candidates(s, g, ink, width, owner_, deslant, std::max(2, int(std::lround(kMinSliceWidth * line_height))),
+                             std::min(kMaxCutsPerSegment, room))
+            : std::vector<float>{};
+    float lo = -kOpen;
+    for (const float at : cuts) {
+      slices.push_back({g, lo, at});
+      lo = at;
     }
-    float lo = -kOpen, ink_crossed = 0;
-    for (const auto& [at, crossed] : cuts) {
-      slices.push_back({g, lo, at, ink_crossed});
-      lo = at, ink_crossed = crossed;
-    }
-    slices.push_back({g, lo, kOpen, ink_crossed});
+    slices.push_back({g, lo, kOpen});
   }
   const int slice_count = int(slices.size());
   // One segment without cuts: the drawing is one piece, read as a single drawing is.
@@ -509,31 +513,17 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     piece.score = std::log(std::max(likelihood, 1e-12));
   }
 
-  // The pen's width in each segment, as preprocessing measured it on the segment whole: what
-  // a cut through it costs is counted in strokes crossed.
-  std::vector<float> pen(segments.size(), 1.0f);
-  for (const Piece& piece : pieces)
-    if (slices[size_t(piece.first)].lo == -kOpen && slices[size_t(piece.end - 1)].hi == kOpen &&
-        slices[size_t(piece.first)].segment == slices[size_t(piece.end - 1)].segment)
-      pen[size_t(slices[size_t(piece.first)].segment)] = std::max(1.0f, piece.seen.stroke_width);
-
-  // The best reading of the line: the most likely pieces, less what the cuts between them cost.
+  // The best reading of the line: the pieces most likely digits. What a cut through ink costs
+  // is left to the network (a cost per stroke crossed only lost touching digits, measured).
   std::vector<double> best(size_t(slice_count) + 1, kImpossible);
   std::vector<int> came_from(size_t(slice_count) + 1, -1);
   best[0] = 0;
   for (int n = 0; n < int(pieces.size()); ++n) {  // pieces are in order of their end
     const Piece& piece = pieces[size_t(n)];
     if (best[size_t(piece.first)] == kImpossible || piece.score == kImpossible) continue;
-    const Slice& start = slices[size_t(piece.first)];
-    const double cut_cost = kCutCostPerStroke * start.cut_ink / pen[size_t(start.segment)];
-    const double total = best[size_t(piece.first)] + piece.score - cut_cost;
+    const double total = best[size_t(piece.first)] + piece.score;
     if (total > best[size_t(piece.end)]) best[size_t(piece.end)] = total, came_from[size_t(piece.end)] = n;
   }
-#ifdef NUMBER_DEBUG
-  for (const Slice& sl : slices) fprintf(stderr, "  slice seg %d %.1f..%.1f cut ink %.1f\n", sl.segment, sl.lo, sl.hi, sl.cut_ink);
-  for (size_t n = 0; n < pieces.size(); ++n) { const float* p = probabilities_.col(Eigen::Index(n)).data(); int d = int(std::max_element(p, p + 10) - p);
-    fprintf(stderr, "  piece %d..%d: %d %.3f nd %.3f score %.2f\n", pieces[n].first, pieces[n].end, d, p[d], classes > 10 ? p[10] : 0.0f, pieces[n].score); }
-#endif
   // All the ink as one digit: read as read_drawing reads it, and preferred to a split unless
   // the split reads kOneDigitPrior times better (a digit broken in two, an MNIST 1 with a stray
   // stroke beside it, reads as two digits too).
@@ -547,9 +537,6 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     const NumberPart& one = whole.parts[0];
     const bool rule = one.seen.ink == Ink::Dot || one.seen.ink == Ink::Flick;
     const double likelihood = rule ? kRuleLikelihood : *std::max_element(one.reading.digits.begin(), one.reading.digits.end());
-#ifdef NUMBER_DEBUG
-    fprintf(stderr, "whole: %s likelihood %.3f vs best split %.3f\n", whole.number.c_str(), likelihood, best[size_t(slice_count)]);
-#endif
     if (std::log(std::max(likelihood, 1e-12)) + std::log(kOneDigitPrior) >= best[size_t(slice_count)]) return whole;
   }
   if (best[size_t(slice_count)] == kImpossible) return whole_reading();

@@ -300,45 +300,42 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   if (blobs == 0) return NumberReading{};
   if (blobs > kMaxAtoms && strokes.empty()) return whole_reading();
   assign_atoms(strokes, width, height, blob_, owner_, queue_);
+  // The inked pixels, once: every pass below visits them alone.
+  inked_.clear();
+  for (size_t p = 0; p < pixels; ++p)
+    if (owner_[p] >= 0) inked_.push_back(int(p));
   // Atom numbers made dense: 0..atom_count-1, strokes first, in the order they were drawn.
   std::vector<int> dense(strokes.size() + size_t(blobs), -1);
-  for (size_t p = 0; p < pixels; ++p)
-    if (owner_[p] >= 0) dense[size_t(owner_[p])] = 0;
+  for (const int p : inked_) dense[size_t(owner_[size_t(p)])] = 0;
   int atom_count = 0, stroke_atoms = 0;
   for (size_t i = 0; i < dense.size(); ++i)
     if (dense[i] == 0) {
       dense[i] = atom_count++;
       stroke_atoms += i < strokes.size();
     }
-  for (size_t p = 0; p < pixels; ++p)
-    if (owner_[p] >= 0) owner_[p] = dense[size_t(owner_[p])];
   if (atom_count > kMaxAtoms) return whole_reading();
   std::vector<Part> atoms(size_t(atom_count), Part{PixelBox::empty(width, height)});
   PixelBox all = PixelBox::empty(width, height);
   double total_mass = 0;
-  for (size_t p = 0; p < pixels; ++p) {
-    if (owner_[p] < 0) continue;
-    Part& a = atoms[size_t(owner_[p])];
-    const int x = int(p % size_t(width)), y = int(p / size_t(width));
+  for (const int p : inked_) {
+    int& owner = owner_[size_t(p)];
+    owner = dense[size_t(owner)];
+    Part& a = atoms[size_t(owner)];
+    const int x = p % width, y = p / width;
     a.box.include(x, y);
-    a.mass += ink[p];
+    a.mass += ink[size_t(p)];
     all.include(x, y);
-    total_mass += ink[p];
+    total_mass += ink[size_t(p)];
   }
 
-  // 2. Segments: spans along the slant; atoms that overlap merged.
-  float slant = 0;
-  if (atom_count > 1 || float(all.width()) >= kCutMinWidth * float(all.height())) {
-    inked_.clear();
-    for (size_t p = 0; p < pixels; ++p)
-      if (owner_[p] >= 0) inked_.push_back(int(p));
-    slant = estimate_slant(ink, width, inked_, all, columns_);
-  }
+  // 2. Segments: spans along the slant; minor atoms joined to the digits that hold them.
+  const float slant = atom_count > 1 || float(all.width()) >= kCutMinWidth * float(all.height())
+                          ? estimate_slant(ink, width, inked_, all, columns_)
+                          : 0.0f;
   const Deslant deslant{slant, 0.5f * float(all.y0 + all.y1 + 1)};
-  for (size_t p = 0; p < pixels; ++p) {
-    if (owner_[p] < 0) continue;
-    Part& a = atoms[size_t(owner_[p])];
-    const float along = deslant.along(int(p % size_t(width)), int(p / size_t(width)));
+  for (const int p : inked_) {
+    Part& a = atoms[size_t(owner_[size_t(p)])];
+    const float along = deslant.along(p % width, p / width);
     a.lo = std::min(a.lo, along - 0.5f), a.hi = std::max(a.hi, along + 0.5f);
   }
   const float atom_line_height = line_height_of(atoms);
@@ -371,8 +368,7 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     segments.push_back(merged[size_t(root)]);
     may_cut.push_back(!has_stroke[size_t(root)]);
   }
-  for (size_t p = 0; p < pixels; ++p)
-    if (owner_[p] >= 0) owner_[p] = segment_of_root[size_t(find_root(parent, owner_[p]))];
+  for (const int p : inked_) owner_[size_t(p)] = segment_of_root[size_t(find_root(parent, owner_[size_t(p)]))];
 
   const float line_height = line_height_of(segments);
   const auto too_low = [&](const PreprocessResult& seen) { return float(seen.box_height) < kMinDigitHeight * line_height; };

@@ -162,8 +162,7 @@ std::vector<PenStroke> strokes_from_js(const val& strokes) {
     const size_t stroke_points = pairs ? length : length / 2;
     if (!pairs && length % 2) throw ConfigError("a stroke's coordinates come in x, y pairs");
     points += stroke_points;
-    if (points > size_t(kMaxStrokePoints))
-      throw ConfigError("too many stroke points (at most " + std::to_string(kMaxStrokePoints) + ")");
+    check_stroke_points(int64_t(points));  // before anything is copied
     PenStroke pen(stroke_points);
     if (pairs) {
       for (size_t k = 0; k < stroke_points; ++k) {

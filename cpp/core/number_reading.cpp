@@ -20,8 +20,9 @@ namespace {
 // its body, a 7's crossbar). Digits side by side overlap by their edges only.
 constexpr float kMinorHeight = 0.5f;
 constexpr float kMergeOverlap = 0.5f;
-// A segment this wide may be digits that touch, and cuts are tried in it. The widest single
-// digits (a sprawling 2 or 7, a wide 0) stay under it once the slant is taken out.
+// A segment this wide may be digits that touch, and cuts are tried in it (the pen's strokes,
+// when given, part touching digits already: a segment with a stroke in it is never cut). A
+// single digit as wide (a sprawling 2) stays whole: kOneDigitPrior and the network see to it.
 constexpr float kCutMinWidth = 0.9f;
 // The narrowest slice a cut leaves on either side (a 1 drawn with a thin pen).
 constexpr float kMinSliceWidth = 0.12f;
@@ -91,7 +92,7 @@ int find_root(std::vector<int>& parent, int i) {
 
 // The line's height: the median height of its substantial columns, parts whose spans along
 // the line overlap taken together (the parts of a broken 3 lie one above the other; a dash
-// or a dot is not substantial). parts: in order of their middles.
+// or a dot is not substantial).
 float line_height_of(std::vector<Part> parts) {
   std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.lo < b.lo; });
   std::vector<Part> columns;
@@ -121,9 +122,7 @@ void check_strokes(const std::vector<PenStroke>& strokes) {
     for (const PenPoint& p : stroke)
       if (!std::isfinite(p.x) || !std::isfinite(p.y)) throw ConfigError("stroke points must be finite numbers");
   }
-  if (points > kMaxStrokePoints)
-    throw ConfigError("too many stroke points (" + std::to_string(points) + "; at most " +
-                      std::to_string(kMaxStrokePoints) + ")");
+  check_stroke_points(points);
 }
 
 // Each ink pixel's atom: with strokes, the stroke nearest along the ink (each stroke's centre
@@ -262,6 +261,12 @@ std::vector<float> cut_candidates(const Part& s, int g, const std::vector<float>
 }
 
 }  // namespace
+
+void check_stroke_points(int64_t points) {
+  if (points > kMaxStrokePoints)
+    throw ConfigError("too many stroke points (" + std::to_string(points) + "; at most " +
+                      std::to_string(kMaxStrokePoints) + ")");
+}
 
 const char* number_state_name(NumberState state) {
   switch (state) {
@@ -475,7 +480,10 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
     for (int y = area.y0; y <= area.y1; ++y)
       for (int x = area.x0; x <= area.x1; ++x)
         if (inside(x, y)) tight.include(x, y);
-    if (tight.is_empty()) continue;
+    if (tight.is_empty()) {  // every pixel cut away: nothing to read
+      images_.col(Eigen::Index(n)).setZero();
+      continue;
+    }
     // Room for stroke growth (preprocessing grows a thin pen by up to 6% of the longer side),
     // within the drawing as for a single drawing.
     const int margin = 2 + int(std::ceil(0.07f * float(tight.longer_side())));

@@ -59,6 +59,8 @@ constexpr int kMaxSlices = 24;            // segments and the slices cut out of 
 constexpr int kMaxCutsPerSegment = 4;     // cut candidates tried in one segment
 constexpr int kMaxSlicesPerPiece = 3;     // a piece spans at most this many slices (or one segment)
 constexpr int64_t kMaxStrokePoints = 1 << 16;  // points over all strokes (throws ConfigError beyond)
+// Throws ConfigError when there are more stroke points than kMaxStrokePoints.
+void check_stroke_points(int64_t points);
 
 // Reads drawings as numbers; keeps its buffers between calls (a pad calls it on every stroke).
 class NumberReader {

@@ -65,6 +65,19 @@ training(`default CNN (${r.cnnTraining?.model ?? '?'})`, 'cnnTraining', r.cnnTra
 latency('784-128-64-10 MLP (fresh weights)', 'mlp');
 latency(`default CNN (${r.nativeLatency?.cnn?.model ?? '?'}, its model file)`, 'cnn');
 
+const nr = r.numberReading ?? {};
+section(`reading a six-digit number (${nr.digits ?? '?'}, ${nr.width ?? '?'}x${nr.height ?? '?'}), pixels and strokes to the answer, median / p95 ms`);
+for (const key of ['default', 'notDigitCnn']) {
+  const m = nr[key];
+  if (!m) continue;
+  const ms = (t) => (t ? `${t.medianMs.toFixed(2)} / ${t.p95Ms.toFixed(2)}` : '—');
+  const workerMs = (t) => (t ? `${(t.medianUs / 1000).toFixed(2)} / ${(t.p95Us / 1000).toFixed(2)}` : '—');
+  row(`${m.model}: native, with strokes`, ms(m.native?.strokes), `read "${m.native?.strokes?.number ?? '?'}"`);
+  row(`${m.model}: native, pixels alone`, ms(m.native?.pixels));
+  row(`${m.model}: WASM, Chromium worker, with strokes`, workerMs(m.chromiumWorker?.strokes), `read "${m.chromiumWorker?.strokes?.number ?? '?'}"`);
+  row(`${m.model}: WASM, Chromium worker, pixels alone`, workerMs(m.chromiumWorker?.pixels));
+}
+
 const page = r.page ?? {};
 const bt = r.browserTraining ?? {};
 section('page (built site, Chromium, localhost)');
@@ -94,6 +107,7 @@ const targets = [
   ['CNN training: digitpad WASM >= 0.8x native sse4.2', ratio(get(() => r.peers.cnnTraining.digitpadWorker.samplesPerSecond), get(() => r.cnnTraining.nativeSse.samplesPerSecond)), (v) => v >= 0.8, x],
   ['MLP inference in Chromium < 15 us (median)', get(() => r.peers.latency.mlp.digitpadWorker.medianUs), (v) => v < 15, (v) => `${us(v)} us`],
   ['default CNN inference in Chromium < 300 us (median)', get(() => r.peers.latency.cnn.digitpadWorker.medianUs), (v) => v < 300, (v) => `${us(v)} us`],
+  ['six-digit number read in Chromium < 5 ms (median, default model, pixels and strokes)', get(() => r.numberReading.default.chromiumWorker.strokes.medianUs / 1000), (v) => v < 5, (v) => `${v.toFixed(2)} ms`],
   ['first prediction possible within 500 ms of navigation', page.navigationToReadyMsMedian, (v) => v <= 500, (v) => `${Math.round(v)} ms`],
   ['first-load transfer <= 350 KB gzip (KB = 1024 bytes; issue 15)', page.firstLoadGzipBytes, (v) => v <= 350 * 1024, (v) => `${(v / 1024).toFixed(1)} KB`],
   ['pen suite >= 99% read right (issue 15)', pen?.accuracy, (v) => v >= 0.99, (v) => `${(100 * v).toFixed(1)}%`],

@@ -18,6 +18,7 @@
 #include "core/errors.hpp"
 #include "core/json.hpp"
 #include "core/model_format.hpp"
+#include "core/number_reading.hpp"
 #include "core/preprocess.hpp"
 #include "core/reading.hpp"
 #include "core/train_options.hpp"
@@ -128,16 +129,65 @@ Dataset dataset_from_js(const val& pixels, const val& labels) {
 // ---- Preprocessing a drawing ---------------------------------------------------------------
 
 // rgba: width x height x 4 bytes (canvas ImageData.data), checked before anything is copied.
-PreprocessResult preprocess_from_js(const val& rgba, int width, int height) {
-  if (width < 1 || height < 1 || width > 8192 || height > 8192)
-    throw ConfigError("drawing size " + std::to_string(width) + "x" + std::to_string(height) +
-                      " is out of range");
+std::vector<uint8_t> pixels_from_js(const val& rgba, int width, int height) {
+  check_drawing_size(width, height);
   const size_t size = size_t(width) * size_t(height) * 4;
   if (js_length(rgba, "pixels") != size)
     throw ConfigError("pixels must hold width x height x 4 bytes (RGBA)");
   std::vector<uint8_t> pixels(size);
   copy_from_js(rgba, pixels.data(), size);
-  return preprocess_drawing(pixels.data(), width, height);
+  return pixels;
+}
+
+PreprocessResult preprocess_from_js(const val& rgba, int width, int height) {
+  return preprocess_drawing(pixels_from_js(rgba, width, height).data(), width, height);
+}
+
+// The pen's strokes: undefined or null for none, else an array with one entry per stroke,
+// each a flat array of coordinates [x0, y0, x1, y1, ...] (a Float32Array or a plain array) or
+// an array of [x, y] points, in drawing pixels. Each flat stroke crosses the boundary once.
+std::vector<PenStroke> strokes_from_js(const val& strokes) {
+  std::vector<PenStroke> out;
+  if (strokes.isUndefined() || strokes.isNull()) return out;
+  if (!val::global("Array").call<bool>("isArray", strokes))
+    throw ConfigError("strokes must be an array of strokes");
+  const size_t count = strokes["length"].as<size_t>();
+  size_t points = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const val stroke = strokes[i];
+    if (stroke.isUndefined() || stroke.isNull() || !stroke["length"].isNumber())
+      throw ConfigError("each stroke must be an array of coordinates");
+    const size_t length = stroke["length"].as<size_t>();
+    const bool pairs = length > 0 && !stroke[0].isNumber();  // [[x, y], ...] rather than [x, y, ...]
+    const size_t stroke_points = pairs ? length : length / 2;
+    if (!pairs && length % 2) throw ConfigError("a stroke's coordinates come in x, y pairs");
+    points += stroke_points;
+    check_stroke_points(int64_t(points));  // before anything is copied
+    PenStroke pen(stroke_points);
+    if (pairs) {
+      for (size_t k = 0; k < stroke_points; ++k) {
+        const val point = stroke[k];
+        if (point.isUndefined() || point.isNull() || point["length"].as<size_t>() != 2)
+          throw ConfigError("a stroke's points must be [x, y] pairs");
+        pen[k] = {point[0].as<float>(), point[1].as<float>()};
+      }
+    } else {
+      // PenPoint is two floats: the coordinates land in place, converted by the typed array.
+      static_assert(sizeof(PenPoint) == 2 * sizeof(float), "PenPoint is x, y");
+      copy_from_js(stroke, reinterpret_cast<float*>(pen.data()), length);
+    }
+    out.push_back(std::move(pen));
+  }
+  return out;
+}
+
+val box_to_js(const PreprocessResult& r) {
+  val box = val::object();
+  box.set("x", r.box_x);
+  box.set("y", r.box_y);
+  box.set("width", r.box_width);
+  box.set("height", r.box_height);
+  return box;
 }
 
 // ---- Model: a loaded network used for prediction ------------------------------------------
@@ -192,6 +242,36 @@ class ModelHandle {
     });
   }
 
+  // A number (or one digit) in one call: { state: 'empty' | 'not-digit' | 'digit' | 'number',
+  // number: the digits left to right with '?' for a part that is not a digit ("" when empty),
+  // digits: [{ digit (null when not a digit), reason, confidence, probabilities:
+  // Float32Array(10), notDigit, box: {x, y, width, height}, image: Float32Array(784) }] }.
+  // strokes: see strokes_from_js (optional).
+  val read_number(const val& rgba, int width, int height, const val& strokes) {
+    return guarded([&] {
+      const std::vector<uint8_t> pixels = pixels_from_js(rgba, width, height);
+      const NumberReading r = number_reader_.read(pixels.data(), width, height, strokes_from_js(strokes), net_);
+      val out = val::object();
+      out.set("state", std::string(number_state_name(r.state)));
+      out.set("number", r.number);
+      val digits = val::array();
+      for (const NumberPart& part : r.parts) {
+        const Reading& d = part.reading;
+        val digit = val::object();
+        digit.set("digit", d.digit < 0 ? val::null() : val(d.digit));
+        digit.set("reason", d.reason == NotDigitReason::None ? val::null() : val(std::string(reason_name(d.reason))));
+        digit.set("confidence", d.confidence);
+        digit.set("probabilities", copy_to_js("Float32Array", d.digits.data(), d.digits.size()));
+        digit.set("notDigit", d.not_digit);
+        digit.set("box", box_to_js(part.seen));
+        digit.set("image", copy_to_js("Float32Array", part.seen.image.data(), part.seen.image.size()));
+        digits.call<void>("push", digit);
+      }
+      out.set("digits", digits);
+      return out;
+    });
+  }
+
   val describe() const { return guarded([&] { return describe_network(net_); }); }
 
   // encoding: 'f32' or 'f16' (float16 parameters: half the bytes).
@@ -205,6 +285,7 @@ class ModelHandle {
  private:
   Network net_;
   Matrix input_, probs_;  // reused between calls: no allocation per prediction
+  NumberReader number_reader_;  // its buffers too
 };
 
 // ---- Trainer: a network being trained in chunks -------------------------------------------
@@ -317,12 +398,7 @@ val preprocess(const val& rgba, int width, int height) {
     val out = val::object();
     out.set("ink", std::string(ink_name(r.ink)));
     out.set("image", copy_to_js("Float32Array", r.image.data(), r.image.size()));
-    val box = val::object();
-    box.set("x", r.box_x);
-    box.set("y", r.box_y);
-    box.set("width", r.box_width);
-    box.set("height", r.box_height);
-    out.set("box", box);
+    out.set("box", box_to_js(r));
     out.set("strokeWidth", r.stroke_width);
     return out;
   });
@@ -361,6 +437,7 @@ EMSCRIPTEN_BINDINGS(digitpad) {
       .class_function("fromBytes", &ModelHandle::from_bytes, allow_raw_pointers())
       .function("predict", &ModelHandle::predict)
       .function("readDrawing", &ModelHandle::read_drawing)
+      .function("readNumber", &ModelHandle::read_number)
       .function("describe", &ModelHandle::describe)
       .function("toBytes", &ModelHandle::to_bytes);
   class_<TrainerHandle>("Trainer")

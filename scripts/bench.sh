@@ -8,6 +8,6 @@ bash scripts/setup.sh
 export DIGITPAD_SETUP_DONE=1
 bash scripts/build-native.sh
 bash scripts/build-site.sh
-for bench in train-speed latency-native peers page worker-training pen-suite report; do
+for bench in train-speed latency-native peers page worker-training pen-suite number-reading report; do
   node "bench/${bench}.mjs"
 done

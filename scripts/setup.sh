@@ -18,6 +18,8 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); proce
 fi
 
 apt_packages=(g++ clang cmake make libeigen3-dev libgtest-dev libgmock-dev emscripten)
+# stb_image (PNG and JPEG decoding for `digitpad read`; the tests write images with stb_image_write).
+apt_packages+=(libstb-dev)
 # Synthetic drawings (cpp/synth, digitpad-synth): FreeType, the fonts in cpp/synth/families.cpp
 # (handwriting-like ones, some held out for measuring) and Fashion-MNIST for negatives.
 apt_packages+=(libfreetype-dev fonts-dejavu-core fonts-comic-neue fonts-dkg-handwriting fonts-breip fonts-bwht

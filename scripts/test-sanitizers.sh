@@ -8,13 +8,13 @@ seconds="${1:-10}"
 bash scripts/setup.sh
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j"$(nproc)"
-# The robustness suite and the CNN training test take minutes under the sanitizers; the
-# native suite runs them.
+# The robustness suite, the number suite and the CNN training test take minutes under the
+# sanitizers; the native suite runs them.
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$(nproc)" \
-  -E 'Robustness|SmallCnnLearns')
+  -E 'Robustness|SmallCnnLearns|NumberSuite')
 findings=build/sanitize/fuzz-findings
 mkdir -p "$findings"
-for target in model idx preprocess; do
+for target in model idx preprocess number; do
   work="$(mktemp -d)"
   echo "fuzz_${target}: ${seconds} s on tests/fuzz/corpus/${target}"
   status=0

@@ -4,6 +4,9 @@
 //   const model = dp.loadModel(bytes);               // Uint8Array of a model file; throws Error
 //   model.readDrawing(imageData.data, width, height) // any drawing, RGBA: preprocessed and read
 //     -> { state: 'empty' | 'not-digit' | 'digit', reason, digit, confidence, probabilities, notDigit, image }
+//   model.readNumber(imageData.data, width, height, strokes) // several digits in a row (or one)
+//     -> { state: 'empty' | 'not-digit' | 'digit' | 'number', number: '2026', digits: [{ digit, reason,
+//          confidence, probabilities, notDigit, box, image }] }
 //   model.predict(pixels784)                         // Float32Array(10, or 11 with "not a digit")
 //   model.predictBatch(pixels, count)                // Float32Array(classes * count)
 //   model.info                                       // { name, architecture, loss, parameters, inputShape,
@@ -74,6 +77,26 @@ export class DigitModel extends Owned {
    */
   readDrawing(rgba, width, height) {
     return this.handle.readDrawing(rgba, width, height);
+  }
+  /**
+   * A number written in a row (or a single digit), read in one call into WebAssembly. The ink
+   * is split into digits (its blobs, or with `strokes` the pen's strokes, cut where digits
+   * touch; recognition decides between splits) and each is read as readDrawing reads a
+   * drawing; a single digit reads exactly as readDrawing reads it.
+   *   strokes (optional): the pen's strokes in drawing pixels, in the order drawn: an array of
+   *     strokes, each a flat Float32Array or array [x0, y0, x1, y1, ...] or an array of [x, y]
+   *     points. Images have none; the pad's strokes help tell digits that touch apart.
+   * Returns
+   *   state: 'empty', 'not-digit' (one thing that is no digit), 'digit' (one digit) or 'number'
+   *     (two parts or more, at least one a digit);
+   *   number: the digits left to right, '?' for a part that is not a digit; '' when empty;
+   *   digits: one entry per part, left to right: { digit (0..9, or null when not a digit),
+   *     reason ('dot', 'flick', 'network', 'small': lower than the line's digits; or null),
+   *     confidence, probabilities: Float32Array(10), notDigit, box: { x, y, width, height } in
+   *     drawing pixels, image: Float32Array(784), what the network saw }, as readDrawing's.
+   */
+  readNumber(rgba, width, height, strokes = null) {
+    return this.handle.readNumber(rgba, width, height, strokes);
   }
   /** One 28x28 input (784 values, 0 = background, 1 = ink) -> Float32Array(classes): 10, or 11 with "not a digit". */
   predict(input) {

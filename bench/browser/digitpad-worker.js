@@ -2,6 +2,8 @@
 // { type: 'train', spec, images, labels, epochs, batch, learningRate, momentum, maxSeconds }
 //   -> { samples, seconds, samplesPerSecond, loss, parameters }
 // { type: 'latency', spec | modelUrl, digit } -> { medianUs, p95Us, ... } for Model.predict
+// { type: 'read-number', modelUrl, rgba, width, height, strokes } -> { number, medianUs, p95Us,
+//   ... } for Model.readNumber (strokes null: pixels alone)
 import { loadDigitpad } from '../../web/digitpad.js';
 import { timeCalls, timeTraining } from './timing.js';
 
@@ -56,9 +58,22 @@ async function latency(job) {
   }
 }
 
+async function readNumber(job) {
+  const dp = await digitpad;
+  const model = dp.loadModel(new Uint8Array(await (await fetch(job.modelUrl)).arrayBuffer()));
+  try {
+    const read = () => model.readNumber(job.rgba, job.width, job.height, job.strokes);
+    return { number: read().number, ...timeCalls(read, { minGroupMs: 20 }) };
+  } finally {
+    model.dispose();
+  }
+}
+
+const JOBS = { train, latency, 'read-number': readNumber };
+
 self.onmessage = async ({ data: job }) => {
   try {
-    self.postMessage(await (job.type === 'train' ? train(job) : latency(job)));
+    self.postMessage(await JOBS[job.type](job));
   } catch (e) {
     self.postMessage({ error: String(e?.stack ?? e) });
   }

@@ -115,6 +115,10 @@ void Network::predict(const Matrix& x, Matrix& probs) {
   // In slices of 64 samples: a convolution's im2col buffer grows with the batch (a 1,000-image
   // batch through 32 channels of 3x3 would need 900 MB), and WebAssembly has 2 GB at most.
   constexpr Eigen::Index kSlice = 64;
+  if (x.cols() <= kSlice) {  // one slice: x itself outlives forward()
+    probabilities(forward(x, ForwardContext{}), probs);
+    return;
+  }
   probs.resize(classes(), x.cols());
   Matrix slice, slice_probs;
   for (Eigen::Index first = 0; first < x.cols(); first += kSlice) {

@@ -40,22 +40,38 @@ void distance_1d(const double* f, int n, double* d, int* v, double* z) {
 }
 
 // Squared Euclidean distance from each pixel to the nearest pixel where `is_source` holds.
+// Columns first: there the sources are points, and the squared distance to the nearest one
+// above or below is what distance_1d would give, found in two sweeps down the rows (a pass
+// along rows keeps the memory in order). Rows then need the full transform.
 std::vector<float> squared_distance_to(const std::vector<uint8_t>& is_source, int width, int height) {
-  std::vector<double> grid(is_source.size());
-  for (size_t i = 0; i < grid.size(); ++i) grid[i] = is_source[i] ? 0.0 : kInf;
-  const auto n = static_cast<size_t>(std::max(width, height));
-  std::vector<double> f(n), d(n), z(n + 1);
-  std::vector<int> v(n);
-  for (int x = 0; x < width; ++x) {  // columns
-    for (int y = 0; y < height; ++y) f[size_t(y)] = grid[size_t(y) * width + size_t(x)];
-    distance_1d(f.data(), height, d.data(), v.data(), z.data());
-    for (int y = 0; y < height; ++y) grid[size_t(y) * width + size_t(x)] = d[size_t(y)];
-  }
+  constexpr int kNone = std::numeric_limits<int>::max();
+  // Scratch kept between calls (a number's digits are preprocessed one after another).
+  thread_local std::vector<int> gap, nearest, v;
+  thread_local std::vector<double> grid, d, z;
+  gap.resize(is_source.size());
+  nearest.assign(size_t(width), -1);  // per column: the row of the last source seen
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const size_t i = size_t(y) * width + size_t(x);
+      if (is_source[i]) nearest[size_t(x)] = y;
+      gap[i] = nearest[size_t(x)] < 0 ? kNone : y - nearest[size_t(x)];
+    }
+  std::fill(nearest.begin(), nearest.end(), -1);
+  grid.resize(is_source.size());
+  for (int y = height - 1; y >= 0; --y)
+    for (int x = 0; x < width; ++x) {
+      const size_t i = size_t(y) * width + size_t(x);
+      if (is_source[i]) nearest[size_t(x)] = y;
+      if (nearest[size_t(x)] >= 0) gap[i] = std::min(gap[i], nearest[size_t(x)] - y);
+      grid[i] = gap[i] == kNone ? kInf : double(gap[i]) * gap[i];
+    }
+  const auto n = static_cast<size_t>(width);
+  d.resize(n), z.resize(n + 1), v.resize(n);
   std::vector<float> out(grid.size());
   for (int y = 0; y < height; ++y) {  // rows
     const double* row = grid.data() + size_t(y) * width;
-    std::copy(row, row + width, f.begin());
-    distance_1d(f.data(), width, d.data(), v.data(), z.data());
+    if (std::all_of(row, row + width, [](double g) { return g == 0.0; })) continue;  // all sources: 0
+    distance_1d(row, width, d.data(), v.data(), z.data());
     for (int x = 0; x < width; ++x) out[size_t(y) * width + size_t(x)] = float(d[size_t(x)]);
   }
   return out;
@@ -72,59 +88,29 @@ float median(std::vector<float> values) {
   return *mid;
 }
 
-struct Box {
-  int x0, y0, x1, y1;  // inclusive; empty while x1 < x0
-  int width() const { return x1 - x0 + 1; }
-  int height() const { return y1 - y0 + 1; }
-  int longer_side() const { return std::max(width(), height()); }
-  void include(int x, int y) {
-    x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
-  }
-};
-
 // The ink that stays once specks are gone: its bounding box, and the longer side of its
 // longest blob (for the dot rule).
 struct Blobs {
-  Box box;
+  PixelBox box;
   int longest_blob_side;
 };
 
-// Removes specks: 8-connected components of ink > threshold whose ink mass is under 2% of
-// the total (a stray dot, dust on a photo). Returns what stays; nothing when no ink does.
+// Removes specks: blobs (label_blobs) with under kSpeckShare of the ink mass. Returns what
+// stays; nothing when no ink does.
 std::optional<Blobs> remove_specks(std::vector<float>& ink, int width, int height) {
-  constexpr float kThreshold = 0.2f;
-  std::vector<int> label(ink.size(), -1);
-  std::vector<double> mass;
-  std::vector<Box> boxes;
-  std::vector<int> stack;
-  for (int start = 0; start < width * height; ++start) {
-    if (ink[size_t(start)] <= kThreshold || label[size_t(start)] >= 0) continue;
-    const int id = int(mass.size());
-    mass.push_back(0.0);
-    boxes.push_back({width, height, -1, -1});
-    label[size_t(start)] = id;
-    stack.push_back(start);
-    while (!stack.empty()) {
-      const int p = stack.back();
-      stack.pop_back();
-      mass[size_t(id)] += ink[size_t(p)];
-      const int px = p % width, py = p / width;
-      boxes[size_t(id)].include(px, py);
-      for (int dy = -1; dy <= 1; ++dy)
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int qx = px + dx, qy = py + dy;
-          if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
-          const int q = qy * width + qx;
-          if (ink[size_t(q)] > kThreshold && label[size_t(q)] < 0) {
-            label[size_t(q)] = id;
-            stack.push_back(q);
-          }
-        }
-    }
+  std::vector<int> label;
+  const int count = label_blobs(ink, width, height, label);
+  std::vector<double> mass(size_t(count), 0.0);
+  std::vector<PixelBox> boxes(size_t(count), PixelBox{width, height, -1, -1});
+  for (int p = 0; p < width * height; ++p) {
+    const int id = label[size_t(p)];
+    if (id < 0) continue;
+    mass[size_t(id)] += ink[size_t(p)];
+    boxes[size_t(id)].include(p % width, p / width);
   }
   double total = 0;
   for (double m : mass) total += m;
-  auto is_speck = [&](int id) { return mass[size_t(id)] < 0.02 * total; };
+  auto is_speck = [&](int id) { return mass[size_t(id)] < kSpeckShare * total; };
   Blobs blobs{{width, height, -1, -1}, 0};
   for (int p = 0; p < width * height; ++p) {
     const int id = label[size_t(p)];
@@ -135,7 +121,7 @@ std::optional<Blobs> remove_specks(std::vector<float>& ink, int width, int heigh
     }
     blobs.box.include(p % width, p / width);
   }
-  for (int id = 0; id < int(boxes.size()); ++id)
+  for (int id = 0; id < count; ++id)
     if (!is_speck(id)) blobs.longest_blob_side = std::max(blobs.longest_blob_side, boxes[size_t(id)].longer_side());
   if (blobs.box.x1 < 0) return std::nullopt;
   return blobs;
@@ -147,7 +133,7 @@ struct Extent {
   float length, breadth;
 };
 
-Extent principal_extent(const std::vector<float>& ink, int width, const Box& box) {
+Extent principal_extent(const std::vector<float>& ink, int width, const PixelBox& box) {
   double mass = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
   for (int y = box.y0; y <= box.y1; ++y)
     for (int x = box.x0; x <= box.x1; ++x) {
@@ -165,15 +151,15 @@ Extent principal_extent(const std::vector<float>& ink, int width, const Box& box
 }
 
 // The shape rules (preprocess.hpp): a dot, a flick, or a shape for the network.
-Ink classify_ink(const std::vector<float>& ink, int width, int height, const Blobs& blobs, float pen) {
+Ink classify_ink(const std::vector<float>& ink, int width, const Blobs& blobs, float pen, float flick_max_length) {
   if (float(blobs.longest_blob_side) < kDotMaxLength * pen) return Ink::Dot;
   const Extent extent = principal_extent(ink, width, blobs.box);
   const bool straight = extent.breadth < kFlickMaxBreadth * pen;
-  const bool short_stroke = extent.length < kFlickMaxLengthShare * float(std::min(width, height));
+  const bool short_stroke = extent.length < flick_max_length;
   return straight && short_stroke ? Ink::Flick : Ink::Shape;
 }
 
-std::vector<float> crop(const std::vector<float>& image, int width, const Box& b) {
+std::vector<float> crop(const std::vector<float>& image, int width, const PixelBox& b) {
   std::vector<float> out(size_t(b.width()) * size_t(b.height()));
   for (int y = 0; y < b.height(); ++y)
     std::copy_n(image.begin() + long(size_t(b.y0 + y) * width + size_t(b.x0)), b.width(),
@@ -191,6 +177,34 @@ const char* ink_name(Ink ink) {
     case Ink::Shape: return "shape";
   }
   return "?";
+}
+
+int label_blobs(const std::vector<float>& ink, int width, int height, std::vector<int>& label) {
+  label.assign(ink.size(), -1);
+  std::vector<int> stack;
+  int count = 0;
+  for (int start = 0; start < width * height; ++start) {
+    if (ink[size_t(start)] <= kBlobInkThreshold || label[size_t(start)] >= 0) continue;
+    const int id = count++;
+    label[size_t(start)] = id;
+    stack.push_back(start);
+    while (!stack.empty()) {
+      const int p = stack.back();
+      stack.pop_back();
+      const int px = p % width, py = p / width;
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int qx = px + dx, qy = py + dy;
+          if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+          const int q = qy * width + qx;
+          if (ink[size_t(q)] > kBlobInkThreshold && label[size_t(q)] < 0) {
+            label[size_t(q)] = id;
+            stack.push_back(q);
+          }
+        }
+    }
+  }
+  return count;
 }
 
 std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height) {
@@ -250,14 +264,20 @@ std::vector<float> signed_distance(const std::vector<float>& ink, int width, int
 }
 
 float stroke_width(const std::vector<float>& ink, int width, int height) {
-  const std::vector<float> sd = signed_distance(ink, width, height);
+  // signed_distance()'s inside half only: the distance from each ink pixel to the background.
+  std::vector<uint8_t> outside(ink.size());
+  for (size_t i = 0; i < ink.size(); ++i) outside[i] = !(ink[i] >= 0.5f);
+  const std::vector<float> to_outside = squared_distance_to(outside, width, height);
   double sum = 0;
   int64_t count = 0;
-  for (float d : sd)
+  for (size_t i = 0; i < ink.size(); ++i) {
+    if (outside[i]) continue;
+    const float d = std::sqrt(to_outside[i]) - 0.5f;
     if (d > 0) {
       sum += d;
       ++count;
     }
+  }
   return count ? float(4.0 * sum / double(count)) : 0.0f;
 }
 
@@ -308,18 +328,33 @@ std::vector<float> resample(const std::vector<float>& image, int width, int heig
   return out;
 }
 
-PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) {
-  if (width < 1 || height < 1 || width > 8192 || height > 8192 || int64_t(width) * height > (1 << 25))
+void check_drawing_size(int width, int height) {
+  if (width < 1 || height < 1 || width > kMaxDrawingSide || height > kMaxDrawingSide ||
+      int64_t(width) * height > kMaxDrawingPixels)
     throw ConfigError("drawing size " + std::to_string(width) + "x" + std::to_string(height) +
-                      " is out of range (1..8192 a side, at most 32 megapixels)");
+                      " is out of range (1.." + std::to_string(kMaxDrawingSide) + " a side, at most " +
+                      std::to_string(kMaxDrawingPixels >> 20) + " megapixels)");
+}
+
+PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) {
+  check_drawing_size(width, height);
+  return preprocess_ink(ink_from_rgba(rgba, width, height), width, height,
+                        kFlickMaxLengthShare * float(std::min(width, height)));
+}
+
+PreprocessResult preprocess_ink(std::vector<float> ink, int width, int height, float flick_max_length) {
   PreprocessResult result;
-  std::vector<float> ink = ink_from_rgba(rgba, width, height);
   const std::optional<Blobs> blobs = remove_specks(ink, width, height);
   if (!blobs) return result;  // Ink::None
-  const Box box = blobs->box;
-  const float measured = stroke_width(ink, width, height);
+  const PixelBox box = blobs->box;
+  // Only the box and a 1-px ring of background around it matter to the inside distances (the
+  // nearest background pixel of an ink pixel is never farther than the ring), so the distance
+  // transform runs on that crop rather than the whole canvas: the same width, far less work.
+  const PixelBox ringed{std::max(0, box.x0 - 1), std::max(0, box.y0 - 1), std::min(width - 1, box.x1 + 1),
+                   std::min(height - 1, box.y1 + 1)};
+  const float measured = stroke_width(crop(ink, width, ringed), ringed.width(), ringed.height());
   // Ink too faint to reach half coverage anywhere has no measured width; a pixel is the least.
-  result.ink = classify_ink(ink, width, height, *blobs, std::max(1.0f, measured));
+  result.ink = classify_ink(ink, width, *blobs, std::max(1.0f, measured), flick_max_length);
   result.stroke_width = measured;
 
   // Normalise the stroke: MNIST's strokes are about kMnistStrokeWidth / kDigitBox of the
@@ -330,13 +365,13 @@ PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height) 
   const float ratio = measured / target;
   const float offset = (ratio < 0.7f || ratio > 1.4f) ? 0.5f * (target - measured) : 0.0f;
   const int margin = std::max(1, int(std::ceil(std::max(0.0f, offset))) + 1);
-  const Box work{std::max(0, box.x0 - margin), std::max(0, box.y0 - margin),
+  const PixelBox work{std::max(0, box.x0 - margin), std::max(0, box.y0 - margin),
                  std::min(width - 1, box.x1 + margin), std::min(height - 1, box.y1 + margin)};
   std::vector<float> digit = crop(ink, width, work);
   if (offset != 0.0f) digit = offset_strokes(digit, work.width(), work.height(), offset);
 
   // Bounding box of the normalised strokes, then fit it into 20x20 keeping the aspect ratio.
-  Box tight{work.width(), work.height(), -1, -1};
+  PixelBox tight{work.width(), work.height(), -1, -1};
   for (int y = 0; y < work.height(); ++y)
     for (int x = 0; x < work.width(); ++x)
       if (digit[size_t(y) * work.width() + size_t(x)] > 0.0f) tight.include(x, y);

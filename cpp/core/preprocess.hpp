@@ -3,6 +3,7 @@
 // thickness, fit the digit's bounding box into 20x20 keeping its aspect ratio with area
 // averaging, and centre its centre of mass in the 28x28 frame.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -34,6 +35,10 @@ constexpr float kFlickMaxBreadth = 1.5f;
 // as 40-60% of the page's 280-px pad is twice this long.
 constexpr float kFlickMaxLengthShare = 0.2f;
 
+// Specks: blobs of ink with under this share of the drawing's ink mass (a stray dot, dust on
+// a photo) are dropped before anything else.
+constexpr double kSpeckShare = 0.02;
+
 // What the ink on a drawing is, before any network sees it.
 enum class Ink {
   None,   // no ink at all: an empty pad
@@ -53,14 +58,51 @@ struct PreprocessResult {
   float stroke_width = 0;
 };
 
+// The drawings preprocessing takes: 1..kMaxDrawingSide pixels a side, kMaxDrawingPixels at
+// most (a photo of a page, not a poster; the WASM heap holds several float copies of it).
+constexpr int kMaxDrawingSide = 8192;
+constexpr int64_t kMaxDrawingPixels = int64_t(1) << 25;
+// Throws ConfigError naming the size when width x height is not such a drawing.
+void check_drawing_size(int width, int height);
+
 // rgba: width x height x 4 bytes, row-major. Ink may be dark on light, light on dark, or
 // opaque on transparent. Throws ConfigError for sizes that are not an image.
+// = preprocess_ink(ink_from_rgba(...)) with the flick rule measured against the drawing.
 PreprocessResult preprocess_drawing(const uint8_t* rgba, int width, int height);
+
+// The same from ink coverage (0..1, width x height, as ink_from_rgba makes it): specks, shape
+// rules, stroke width, size and position. A stroke counts as a flick when it is straight and
+// shorter than flick_max_length pixels (a drawing: kFlickMaxLengthShare of its shorter side).
+// The box is in the ink's pixels. How each digit of a written number is preprocessed too.
+PreprocessResult preprocess_ink(std::vector<float> ink, int width, int height, float flick_max_length);
 
 // ---- Building blocks, exposed for tests ---------------------------------------------------
 
+// A box of pixels, corners inclusive; empty (PixelBox::empty()) while x1 < x0.
+struct PixelBox {
+  int x0, y0, x1, y1;
+  static PixelBox empty(int width, int height) { return {width, height, -1, -1}; }
+  bool is_empty() const { return x1 < x0; }
+  int width() const { return x1 - x0 + 1; }
+  int height() const { return y1 - y0 + 1; }
+  int longer_side() const { return std::max(width(), height()); }
+  void include(int x, int y) {
+    x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+  }
+  void include(const PixelBox& b) {
+    x0 = std::min(x0, b.x0), y0 = std::min(y0, b.y0), x1 = std::max(x1, b.x1), y1 = std::max(y1, b.y1);
+  }
+};
+
 // Ink coverage 0..1 per pixel from RGBA, with the background decided from the border.
 std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height);
+
+// Pixels with more ink than this are a blob's; fainter ones (anti-aliasing fringe, paper
+// texture) belong to none and are dropped with the specks.
+constexpr float kBlobInkThreshold = 0.2f;
+// Labels the 8-connected blobs of ink > kBlobInkThreshold: label[p] is the blob's number
+// (0..count-1, numbered in row-major order of their first pixel) or -1. Returns count.
+int label_blobs(const std::vector<float>& ink, int width, int height, std::vector<int>& label);
 
 // Signed distance to the stroke's edge for the mask ink >= 0.5, in pixels: positive inside
 // (0.5 for an ink pixel touching the background), negative outside. Exact Euclidean

@@ -26,14 +26,23 @@ Reading read_probabilities(const float* probabilities, int classes) {
   return r;
 }
 
-Reading read_drawing(const PreprocessResult& seen, Network& net) {
-  if (seen.ink == Ink::None) return Reading{};
+void check_takes_drawings(const Network& net) {
   if (net.input_shape().size() != kDigitSide * kDigitSide)
     throw ConfigError("this model takes " + net.input_shape().str() + " inputs, not 28x28 drawings");
+}
+
+Reading read_drawing(const PreprocessResult& seen, Network& net) {
+  if (seen.ink == Ink::None) return Reading{};
+  check_takes_drawings(net);
   Matrix x(kDigitSide * kDigitSide, 1), probabilities;  // x: 784 x 1
   std::copy(seen.image.begin(), seen.image.end(), x.data());
   net.predict(x, probabilities);  // classes x 1
-  Reading r = read_probabilities(probabilities.data(), net.classes());
+  return read_seen(seen, probabilities.data(), net.classes());
+}
+
+Reading read_seen(const PreprocessResult& seen, const float* probabilities, int classes) {
+  if (seen.ink == Ink::None) return Reading{};
+  Reading r = read_probabilities(probabilities, classes);
   if (seen.ink == Ink::Dot || seen.ink == Ink::Flick) {
     r.state = ReadingState::NotDigit;
     r.reason = seen.ink == Ink::Dot ? NotDigitReason::Dot : NotDigitReason::Flick;
@@ -58,6 +67,7 @@ const char* reason_name(NotDigitReason reason) {
     case NotDigitReason::Dot: return "dot";
     case NotDigitReason::Flick: return "flick";
     case NotDigitReason::Network: return "network";
+    case NotDigitReason::Small: return "small";
   }
   return "?";
 }

@@ -13,8 +13,9 @@ namespace digitpad {
 enum class ReadingState { Empty, NotDigit, Digit };
 
 // Why a drawing is not a digit: a shape rule of preprocessing (Ink::Dot, Ink::Flick), or the
-// network's own "not a digit" output (kNotDigit) won.
-enum class NotDigitReason { None, Dot, Flick, Network };
+// network's own "not a digit" output (kNotDigit) won. In a number, a part too low for the
+// line's digits is not one either (Small; number_reading.hpp).
+enum class NotDigitReason { None, Dot, Flick, Network, Small };
 
 struct Reading {
   ReadingState state = ReadingState::Empty;
@@ -35,10 +36,17 @@ Reading read_probabilities(const float* probabilities, int classes);
 
 // A preprocessed drawing read by the network: Empty without ink, NotDigit when a shape rule
 // fired or the network says so, else the digit. The network reads every ink. Throws
-// ConfigError when the network does not take 28x28 images.
+// ConfigError when the network does not take 28x28 images (check_takes_drawings).
 Reading read_drawing(const PreprocessResult& seen, Network& net);
 
+// The same from the network's probabilities for seen.image (`classes` of them): the shape
+// rules of preprocessing overrule the network, whose probabilities are kept.
+Reading read_seen(const PreprocessResult& seen, const float* probabilities, int classes);
+
+// Throws ConfigError unless the network reads 28x28 images, as preprocessing makes them.
+void check_takes_drawings(const Network& net);
+
 const char* state_name(ReadingState state);      // "empty", "not-digit", "digit"
-const char* reason_name(NotDigitReason reason);  // "", "dot", "flick", "network"
+const char* reason_name(NotDigitReason reason);  // "", "dot", "flick", "network", "small"
 
 }  // namespace digitpad

@@ -53,6 +53,25 @@ inline std::vector<float> redraw_with_pen(const std::vector<float>& digit, int s
   return offset_strokes(digit, side, side, std::max(0.0f, 0.5f * (pen - natural)));
 }
 
+// One RGBA pixel with this much ink (0..1) on the background.
+inline void put_ink(uint8_t* px, float ink, Background background) {
+  switch (background) {
+    case Background::DarkOnLight: {  // blue-black ink on white paper
+      px[0] = uint8_t(250 - 230 * ink), px[1] = uint8_t(250 - 225 * ink), px[2] = uint8_t(250 - 160 * ink), px[3] = 255;
+      break;
+    }
+    case Background::LightOnDark: {  // white chalk on a dark board
+      const uint8_t v = uint8_t(30 + 225 * ink);
+      px[0] = px[1] = px[2] = v, px[3] = 255;
+      break;
+    }
+    case Background::Transparent: {  // a coloured pen on a transparent canvas
+      px[0] = 200, px[1] = 40, px[2] = 40, px[3] = uint8_t(255 * ink);
+      break;
+    }
+  }
+}
+
 // mnist: 28x28 uint8 (0 background, 255 ink). Returns canvas x canvas x 4 RGBA bytes.
 inline std::vector<uint8_t> render_drawing(const uint8_t* mnist, const DrawingStyle& s) {
   std::vector<float> digit(784);
@@ -81,22 +100,7 @@ inline std::vector<uint8_t> render_drawing(const uint8_t* mnist, const DrawingSt
     for (int x = 0; x < s.canvas; ++x) {
       const int sx = x - x0, sy = y - y0;
       const float ink = (sx < 0 || sy < 0 || sx >= side || sy >= side) ? 0.0f : big[size_t(sy) * side + size_t(sx)];
-      uint8_t* px = &rgba[(size_t(y) * s.canvas + size_t(x)) * 4];
-      switch (s.background) {
-        case Background::DarkOnLight: {  // blue-black ink on white paper
-          px[0] = uint8_t(250 - 230 * ink), px[1] = uint8_t(250 - 225 * ink), px[2] = uint8_t(250 - 160 * ink), px[3] = 255;
-          break;
-        }
-        case Background::LightOnDark: {  // white chalk on a dark board
-          const uint8_t v = uint8_t(30 + 225 * ink);
-          px[0] = px[1] = px[2] = v, px[3] = 255;
-          break;
-        }
-        case Background::Transparent: {  // a coloured pen on a transparent canvas
-          px[0] = 200, px[1] = 40, px[2] = 40, px[3] = uint8_t(255 * ink);
-          break;
-        }
-      }
+      put_ink(&rgba[(size_t(y) * s.canvas + size_t(x)) * 4], ink, s.background);
     }
   return rgba;
 }

@@ -11,8 +11,8 @@ void Canvas::segment(Point a, Point b, float radius) {
   // Coverage of a capsule: 1 inside, falling to 0 over one pixel at the edge (anti-aliasing).
   const int x0 = std::max(0, int(std::floor(std::min(a.x, b.x) - radius - 1)));
   const int y0 = std::max(0, int(std::floor(std::min(a.y, b.y) - radius - 1)));
-  const int x1 = std::min(side_ - 1, int(std::ceil(std::max(a.x, b.x) + radius + 1)));
-  const int y1 = std::min(side_ - 1, int(std::ceil(std::max(a.y, b.y) + radius + 1)));
+  const int x1 = std::min(width_ - 1, int(std::ceil(std::max(a.x, b.x) + radius + 1)));
+  const int y1 = std::min(height_ - 1, int(std::ceil(std::max(a.y, b.y) + radius + 1)));
   const float dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
   for (int y = y0; y <= y1; ++y)
     for (int x = x0; x <= x1; ++x) {
@@ -20,7 +20,7 @@ void Canvas::segment(Point a, Point b, float radius) {
       const float t = length2 > 0 ? std::clamp((px * dx + py * dy) / length2, 0.0f, 1.0f) : 0.0f;
       const float ex = px - t * dx, ey = py - t * dy;
       const float coverage = std::clamp(radius + 0.5f - std::sqrt(ex * ex + ey * ey), 0.0f, 1.0f);
-      float& v = ink_[size_t(y) * side_ + size_t(x)];
+      float& v = ink_[size_t(y) * width_ + size_t(x)];
       v = std::max(v, coverage);
     }
 }
@@ -34,7 +34,7 @@ void Canvas::stroke(const Stroke& points, float width) {
 
 void Canvas::paste(const std::vector<float>& image, int w, int h, float x, float y, float scale) {
   const int x0 = std::max(0, int(x)), y0 = std::max(0, int(y));
-  const int x1 = std::min(side_ - 1, int(x + float(w) * scale)), y1 = std::min(side_ - 1, int(y + float(h) * scale));
+  const int x1 = std::min(width_ - 1, int(x + float(w) * scale)), y1 = std::min(height_ - 1, int(y + float(h) * scale));
   for (int cy = y0; cy <= y1; ++cy)
     for (int cx = x0; cx <= x1; ++cx) {
       const float sx = (float(cx) + 0.5f - x) / scale - 0.5f, sy = (float(cy) + 0.5f - y) / scale - 0.5f;
@@ -44,20 +44,20 @@ void Canvas::paste(const std::vector<float>& image, int w, int h, float x, float
       auto at = [&](int px, int py) { return image[size_t(std::min(py, h - 1)) * w + size_t(std::min(px, w - 1))]; };
       const float v = (at(ix, iy) * (1 - ax) + at(ix + 1, iy) * ax) * (1 - ay) +
                       (at(ix, iy + 1) * (1 - ax) + at(ix + 1, iy + 1) * ax) * ay;
-      float& out = ink_[size_t(cy) * side_ + size_t(cx)];
+      float& out = ink_[size_t(cy) * width_ + size_t(cx)];
       out = std::max(out, v);
     }
 }
 
 std::optional<Image28> network_input(const Canvas& canvas) {
-  const int side = canvas.side();
-  std::vector<uint8_t> rgba(size_t(side) * side * 4);
+  const int width = canvas.width(), height = canvas.height();
+  std::vector<uint8_t> rgba(size_t(width) * height * 4);
   for (size_t i = 0; i < canvas.ink().size(); ++i) {
     const auto v = uint8_t(std::lround(255.0f * (1.0f - canvas.ink()[i])));
     rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
     rgba[4 * i + 3] = 255;
   }
-  const PreprocessResult seen = preprocess_drawing(rgba.data(), side, side);
+  const PreprocessResult seen = preprocess_drawing(rgba.data(), width, height);
   if (seen.ink == Ink::None) return std::nullopt;  // a dot or a flick is still ink the network reads
   Image28 out;
   for (size_t i = 0; i < out.size(); ++i) out[i] = uint8_t(std::lround(255.0f * seen.image[i]));
@@ -227,10 +227,10 @@ void redraw(const std::vector<float>& image, int w, int h, const Redraw& how, Rn
   if (std::abs(det) < 1e-6f) return;
   const float inv[4] = {t.m[3] / det, -t.m[1] / det, -t.m[2] / det, t.m[0] / det};
   const float reach = std::max(float(w), float(h)) * how.scale * 1.6f + how.wobble;
-  const int side = canvas.side();
-  std::vector<float> layer(size_t(side) * side, 0.0f);
-  for (int y = std::max(0, int(how.centre.y - reach)); y < std::min(side, int(how.centre.y + reach)); ++y)
-    for (int x = std::max(0, int(how.centre.x - reach)); x < std::min(side, int(how.centre.x + reach)); ++x) {
+  const int width = canvas.width(), height = canvas.height();
+  std::vector<float> layer(size_t(width) * height, 0.0f);
+  for (int y = std::max(0, int(how.centre.y - reach)); y < std::min(height, int(how.centre.y + reach)); ++y)
+    for (int x = std::max(0, int(how.centre.x - reach)); x < std::min(width, int(how.centre.x + reach)); ++x) {
       const float px = float(x) + 0.5f - how.centre.x, py = float(y) + 0.5f - how.centre.y;
       const float u = inv[0] * px + inv[1] * py, v = inv[2] * px + inv[3] * py;
       const Point d = wobble.at(u, v);
@@ -240,10 +240,10 @@ void redraw(const std::vector<float>& image, int w, int h, const Redraw& how, Rn
       const int ix = int(su), iy = int(sv);
       const float ax = su - float(ix), ay = sv - float(iy);
       auto at = [&](int qx, int qy) { return ink[size_t(qy) * w + size_t(qx)]; };
-      layer[size_t(y) * side + size_t(x)] = (at(ix, iy) * (1 - ax) + at(ix + 1, iy) * ax) * (1 - ay) +
+      layer[size_t(y) * width + size_t(x)] = (at(ix, iy) * (1 - ax) + at(ix + 1, iy) * ax) * (1 - ay) +
                                             (at(ix, iy + 1) * (1 - ax) + at(ix + 1, iy + 1) * ax) * ay;
     }
-  canvas.paste(layer, side, side, 0, 0, 1);
+  canvas.paste(layer, width, height, 0, 0, 1);
 }
 
 }  // namespace digitpad::synth

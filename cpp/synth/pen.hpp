@@ -18,11 +18,13 @@ struct Point {
 };
 using Stroke = std::vector<Point>;
 
-// A square canvas of ink coverage 0..1, row-major.
+// A canvas of ink coverage 0..1, row-major: square (a digit's) or wide (a number's).
 class Canvas {
  public:
-  explicit Canvas(int side) : side_(side), ink_(size_t(side) * size_t(side), 0.0f) {}
-  int side() const { return side_; }
+  explicit Canvas(int side) : Canvas(side, side) {}
+  Canvas(int width, int height) : width_(width), height_(height), ink_(size_t(width) * size_t(height), 0.0f) {}
+  int width() const { return width_; }
+  int height() const { return height_; }
   const std::vector<float>& ink() const { return ink_; }
 
   // A round pen of `width` pixels along the points (one point: a dot).
@@ -32,7 +34,7 @@ class Canvas {
 
  private:
   void segment(Point a, Point b, float radius);
-  int side_;
+  int width_, height_;
   std::vector<float> ink_;
 };
 

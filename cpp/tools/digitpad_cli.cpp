@@ -3,6 +3,7 @@
 //   digitpad eval --model FILE [--images IDX --labels IDX] [--json]
 //   digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]
 //   digitpad predict --model FILE --drawing PGM   one drawing read as the page reads the pad
+//   digitpad read --model FILE --image PNG|JPEG [--strokes JSON] [--json] [--repeat N]   a number
 //   digitpad info --model FILE [--json]
 //   digitpad calibrate --model FILE --out FILE --images IDX --labels IDX   fit the temperature
 //   digitpad convert --model FILE --out FILE --weights f16   store the parameters another way
@@ -10,6 +11,7 @@
 //   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
 //   digitpad options [--json]   the training options' table (train_options.hpp)
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
+#include <stb_image.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -28,6 +31,7 @@
 #include "../core/errors.hpp"
 #include "../core/json.hpp"
 #include "../core/model_format.hpp"
+#include "../core/number_reading.hpp"
 #include "../core/preprocess.hpp"
 #include "../core/reading.hpp"
 #include "../core/text.hpp"
@@ -52,6 +56,10 @@ const char* kUsage =
     "  digitpad eval --model FILE [--images IDX --labels IDX] [--limit N] [--json]\n"
     "  digitpad predict --model FILE [--images IDX --labels IDX] [--limit N] [--out FILE]\n"
     "  digitpad predict --model FILE --drawing FILE   a PGM or PPM drawing, read as the page reads it\n"
+    "  digitpad read --model FILE --image FILE [--strokes FILE] [--json] [--repeat N]\n"
+    "                 a number (or one digit) in a PNG or JPEG, read as the page reads the pad;\n"
+    "                 --strokes: the pen's strokes, JSON [[x, y, x, y, ...], ...] in image pixels;\n"
+    "                 --repeat: milliseconds to read it, median and p95 over N readings\n"
     "  digitpad info --model FILE [--json]\n"
     "  digitpad calibrate --model FILE --out FILE --images IDX --labels IDX [--limit N] [--not-digit-share X]\n"
     "                 [--weights f32|f16]\n"
@@ -409,6 +417,126 @@ int predict(int argc, char** argv) {
   return 0;
 }
 
+// A PNG or JPEG as RGBA (stb_image decodes it; pixels only, nothing else of the file is used).
+std::vector<uint8_t> read_image_as_rgba(const std::string& path, int& width, int& height) {
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  constexpr uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  const bool png = bytes.size() >= 8 && std::equal(kPngSignature, kPngSignature + 8, bytes.begin());
+  const bool jpeg = bytes.size() >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff;
+  if (!png && !jpeg) throw DataFormatError(path + " is not a PNG or JPEG image");
+  if (bytes.size() > size_t(std::numeric_limits<int>::max())) throw DataFormatError(path + " is too large");
+  int channels = 0;
+  // The size first, so a huge image is refused before it is decoded.
+  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &width, &height, &channels))
+    throw DataFormatError(path + ": cannot read the image (" + stbi_failure_reason() + ")");
+  check_drawing_size(width, height);
+  uint8_t* pixels = stbi_load_from_memory(bytes.data(), int(bytes.size()), &width, &height, &channels, 4);
+  if (!pixels) throw DataFormatError(path + ": cannot decode the image (" + stbi_failure_reason() + ")");
+  std::vector<uint8_t> rgba(pixels, pixels + size_t(width) * size_t(height) * 4);
+  stbi_image_free(pixels);
+  return rgba;
+}
+
+// Strokes as JSON: [[x, y, x, y, ...], ...], one flat array of coordinates per stroke.
+std::vector<PenStroke> read_strokes_json(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file_bytes(path);
+  const std::string text(bytes.begin(), bytes.end());
+  size_t at = 0;
+  const auto fail = [&](const std::string& what) -> DataFormatError {
+    return DataFormatError(path + ": " + what + " at byte " + std::to_string(at) +
+                           " (strokes are JSON [[x, y, x, y, ...], ...])");
+  };
+  const auto skip_space = [&] { while (at < text.size() && std::isspace(uint8_t(text[at]))) ++at; };
+  const auto expect = [&](char c) {
+    skip_space();
+    if (at >= text.size() || text[at] != c) throw fail(std::string("expected '") + c + "'");
+    ++at;
+  };
+  const auto next_is = [&](char c) {
+    skip_space();
+    return at < text.size() && text[at] == c;
+  };
+  std::vector<PenStroke> strokes;
+  expect('[');
+  while (!next_is(']')) {
+    if (!strokes.empty()) expect(',');
+    expect('[');
+    std::vector<float> values;
+    while (!next_is(']')) {
+      if (!values.empty()) expect(',');
+      skip_space();
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str() + at, &end);
+      if (end == text.c_str() + at || !std::isfinite(v)) throw fail("expected a number");
+      at = size_t(end - text.c_str());
+      values.push_back(float(v));
+    }
+    expect(']');
+    if (values.size() % 2) throw fail("a stroke has an odd count of coordinates");
+    PenStroke stroke;
+    for (size_t i = 0; i < values.size(); i += 2) stroke.push_back({values[i], values[i + 1]});
+    strokes.push_back(std::move(stroke));
+  }
+  expect(']');
+  return strokes;
+}
+
+// A number in an image, read as the page reads the pad: the digits left to right (a '?' for a
+// part that is not a digit), and each part's reading and box.
+int read_number_in_image(int argc, char** argv) {
+  const Args args(argc, argv, 2, {"--model", "--image", "--strokes", "--repeat"}, {"--json"});
+  Network net = load_model_file(args.required("--model"));
+  const std::string path = args.required("--image");
+  int width = 0, height = 0;
+  const std::vector<uint8_t> rgba = read_image_as_rgba(path, width, height);
+  const std::vector<PenStroke> strokes = args.has("--strokes") ? read_strokes_json(args.str("--strokes")) : std::vector<PenStroke>{};
+  NumberReader reader;
+  const NumberReading r = reader.read(rgba.data(), width, height, strokes, net);
+  if (args.has("--repeat")) {  // the time of one reading, pixels and strokes to the answer
+    const long repeat = args.integer("--repeat", 0);
+    if (repeat < 1) throw UsageError("--repeat must be at least 1");
+    std::vector<double> ms(size_t(repeat), 0.0);
+    for (double& t : ms) {
+      const auto start = Clock::now();
+      reader.read(rgba.data(), width, height, strokes, net);
+      t = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = ms[ms.size() / 2], p95 = ms[std::min(ms.size() - 1, size_t(double(ms.size()) * 0.95))];
+    if (args.has("--json")) {
+      std::printf("{\"number\":%s,\"width\":%d,\"height\":%d,\"strokes\":%zu,\"repeat\":%ld,\"medianMs\":%.4f,\"p95Ms\":%.4f}\n",
+                  json_string(r.number).c_str(), width, height, strokes.size(), repeat, median, p95);
+    } else {
+      std::printf("%s: read \"%s\" in %.3f ms (median of %ld, p95 %.3f ms)\n", path.c_str(), r.number.c_str(),
+                  median, repeat, p95);
+    }
+    return 0;
+  }
+  if (args.has("--json")) {
+    std::string parts;
+    for (const NumberPart& part : r.parts) {
+      const Reading& d = part.reading;
+      std::string probabilities;
+      for (float p : d.digits) probabilities += (probabilities.empty() ? "" : ",") + json_number(p);
+      parts += (parts.empty() ? "" : ",") + std::string("{\"digit\":") + (d.digit < 0 ? "null" : std::to_string(d.digit)) +
+               ",\"state\":" + json_string(state_name(d.state)) +
+               ",\"reason\":" + (d.reason == NotDigitReason::None ? "null" : json_string(reason_name(d.reason))) +
+               ",\"confidence\":" + json_number(d.confidence) + ",\"notDigit\":" + json_number(d.not_digit) +
+               ",\"probabilities\":[" + probabilities + "],\"box\":{\"x\":" + std::to_string(part.seen.box_x) +
+               ",\"y\":" + std::to_string(part.seen.box_y) + ",\"width\":" + std::to_string(part.seen.box_width) +
+               ",\"height\":" + std::to_string(part.seen.box_height) + "}}";
+    }
+    std::printf("{\"file\":%s,\"state\":%s,\"number\":%s,\"digits\":[%s]}\n", json_string(path).c_str(),
+                json_string(number_state_name(r.state)).c_str(), json_string(r.number).c_str(), parts.c_str());
+    return 0;
+  }
+  std::printf("%s: %s\n", path.c_str(), r.state == NumberState::Empty ? "empty" : ("\"" + r.number + "\" (" + number_state_name(r.state) + ")").c_str());
+  for (const NumberPart& part : r.parts)
+    std::printf("  %-24s box %d,%d %dx%d\n", reading_text(part.reading).c_str(), part.seen.box_x, part.seen.box_y,
+                part.seen.box_width, part.seen.box_height);
+  return 0;
+}
+
 int info(int argc, char** argv) {
   const Args args(argc, argv, 2, {"--model"}, {"--json"});
   const std::string path = args.required("--model");
@@ -550,6 +678,7 @@ int main(int argc, char** argv) {
     if (command == "train") return train(argc, argv);
     if (command == "eval") return eval(argc, argv);
     if (command == "predict") return predict(argc, argv);
+    if (command == "read") return read_number_in_image(argc, argv);
     if (command == "info") return info(argc, argv);
     if (command == "calibrate") return calibrate(argc, argv);
     if (command == "convert") return convert(argc, argv);
@@ -559,7 +688,7 @@ int main(int argc, char** argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    const std::string commands = "train, eval, predict, info, calibrate, convert, options or latency";
+    const std::string commands = "train, eval, predict, read, info, calibrate, convert, options or latency";
     throw UsageError(command.empty() ? "no command given (" + commands + ")"
                                      : "unknown command '" + command + "' (" + commands + ")");
   } catch (const UsageError& e) {

@@ -18,6 +18,11 @@
 // digit's centre line traced into ordered strokes), JSON [{index, label, width, height,
 // strokes: [[x, y, x, y, ...], ...]}] in units of the digit's height, for replaying with a
 // mouse on the page (bench/pen-suite.mjs): the first N of each class in the test set.
+//   digitpad-synth --numbers FILE.json [--count N]
+// The number suite (cpp/synth/numbers.hpp): its first N numbers (all 500 by default) as JSON
+// [{digits, spacing, width, height, digitHeight, penWidth, slant, strokes: [[x, y, ...], ...],
+// strokeDigit: [...]}] in canvas pixels: the strokes to draw with a round pen of penWidth on a
+// width x height canvas (the Vitest suite, the bench and the browser tests read them).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +37,7 @@
 #include "dataset.hpp"
 #include "drawing.hpp"
 #include "families.hpp"
+#include "numbers.hpp"
 #include "preprocess.hpp"
 
 using namespace digitpad;
@@ -117,15 +123,11 @@ int write_pen_suite(const std::string& path, int per_class) {
   std::ofstream out(path);
   out << "[";
   int taken[10] = {}, strays = 0, written = 0;
-  constexpr int kSide = 84;  // 3x: a smooth centre line
   for (int i = 0; i < test.count && written < 10 * per_class; ++i) {
     const int label = test.labels[size_t(i)];
     if (taken[label] >= per_class) continue;
-    std::vector<float> image(784);
-    for (int p = 0; p < 784; ++p) image[size_t(p)] = float(test.image(i)[p]) / 255.0f;
-    image = resample(image, 28, 28, kSide, kSide);
-    strays += !centre_line_describes(image, kSide, kSide);
-    const std::vector<Stroke> strokes = trace_strokes(skeleton(image, kSide, kSide), kSide, kSide);
+    strays += !test::centre_line_describes_digit(test.image(i));
+    const std::vector<Stroke> strokes = test::digit_strokes(test.image(i));
     float x0 = 1e9f, y0 = 1e9f, x1 = -1e9f, y1 = -1e9f;
     for (const Stroke& s : strokes)
       for (const Point& p : s) x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
@@ -154,11 +156,42 @@ int write_pen_suite(const std::string& path, int per_class) {
   return 0;
 }
 
+int write_numbers(const std::string& path, int count) {
+  const std::string mnist = DIGITPAD_MNIST_DIR;
+  const Dataset test = read_idx_files(mnist + "/t10k-images-idx3-ubyte", mnist + "/t10k-labels-idx1-ubyte");
+  std::ofstream out(path);
+  out << "[";
+  char buf[96];
+  const std::vector<test::WrittenNumber> suite = test::number_suite(test, count);
+  for (size_t n = 0; n < suite.size(); ++n) {
+    const test::WrittenNumber& w = suite[n];
+    std::snprintf(buf, sizeof buf, "\"width\":%d,\"height\":%d,\"digitHeight\":%.2f,\"penWidth\":%.2f,\"slant\":%.3f,",
+                  w.width, w.height, double(w.digit_height), double(w.pen_width), double(w.slant));
+    out << (n ? ",\n" : "\n") << "{\"digits\":\"" << w.digits << "\",\"spacing\":\"" << test::spacing_name(w.spacing) << "\","
+        << buf << "\"strokes\":[";
+    for (size_t k = 0; k < w.strokes.size(); ++k) {
+      out << (k ? ",[" : "[");
+      for (size_t j = 0; j < w.strokes[k].size(); ++j) {
+        std::snprintf(buf, sizeof buf, "%s%.2f,%.2f", j ? "," : "", double(w.strokes[k][j].x), double(w.strokes[k][j].y));
+        out << buf;
+      }
+      out << "]";
+    }
+    out << "],\"strokeDigit\":[";
+    for (size_t k = 0; k < w.stroke_digit.size(); ++k) out << (k ? "," : "") << w.stroke_digit[k];
+    out << "]}";
+  }
+  out << "\n]\n";
+  if (!out) throw std::runtime_error("cannot write " + path);
+  std::fprintf(stderr, "number suite: %zu numbers\n", suite.size());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out_dir, pen_suite;
-  int per_class = 100;
+  std::string out_dir, pen_suite, numbers;
+  int per_class = 100, number_count = test::kNumberSuiteSize;
   uint64_t seed = 1;
   double scale = 1.0;
   bool measuring_only = false;
@@ -171,14 +204,16 @@ int main(int argc, char** argv) {
     else if (arg == "--measuring-only") measuring_only = true;
     else if (arg == "--pen-suite" && has_value) pen_suite = argv[++i];
     else if (arg == "--per-class" && has_value) per_class = std::stoi(argv[++i]);
+    else if (arg == "--numbers" && has_value) numbers = argv[++i];
+    else if (arg == "--count" && has_value) number_count = std::stoi(argv[++i]);
     else {
       std::fprintf(stderr, "usage: digitpad-synth --out DIR [--seed N] [--scale F]\n");
       return 2;
     }
   }
-  if (!pen_suite.empty()) {
+  if (!pen_suite.empty() || !numbers.empty()) {
     try {
-      return write_pen_suite(pen_suite, per_class);
+      return pen_suite.empty() ? write_numbers(numbers, number_count) : write_pen_suite(pen_suite, per_class);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "digitpad-synth: %s\n", e.what());
       return 1;

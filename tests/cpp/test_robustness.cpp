@@ -14,6 +14,7 @@
 #include "dataset.hpp"
 #include "drawing.hpp"
 #include "model_format.hpp"
+#include "number_reading.hpp"
 #include "reading.hpp"
 #include "test_util.hpp"
 
@@ -38,22 +39,29 @@ std::string default_model_path() {
   return dir + "/" + m[1].str();
 }
 
+// The suite's drawings one after another: visit(i, its MNIST label, its style, its RGBA).
+template <typename Visit>
+void for_each_drawing(Visit visit) {
+  const Dataset test = read_idx_files(test::mnist_path("t10k-images-idx3-ubyte"),
+                                      test::mnist_path("t10k-labels-idx1-ubyte"));
+  Rng rng(test::kRobustnessSeed);
+  for (int i = 0; i < test::kRobustnessDrawings; ++i) {
+    const int index = i * (test.count / test::kRobustnessDrawings);  // spread over the whole test set
+    const test::DrawingStyle style = test::random_style(rng);
+    visit(i, int(test.labels[size_t(index)]), style, test::render_drawing(test.image(index), style));
+  }
+}
+
 }  // namespace
 
 TEST(Robustness, DefaultModelRecognisesDrawnDigits) {
   const std::string path = default_model_path();
   ASSERT_FALSE(path.empty()) << "no default model in models/manifest.json";
   Network net = load_model_file(path);
-  const Dataset test = read_idx_files(test::mnist_path("t10k-images-idx3-ubyte"),
-                                      test::mnist_path("t10k-labels-idx1-ubyte"));
   constexpr int kDrawings = test::kRobustnessDrawings;
-  Rng rng(test::kRobustnessSeed);
   int correct = 0, no_ink = 0, by_rule = 0, by_network = 0;
   int by_background[3] = {0, 0, 0}, seen_background[3] = {0, 0, 0};
-  for (int i = 0; i < kDrawings; ++i) {
-    const int index = i * (test.count / kDrawings);  // spread over the whole test set
-    const test::DrawingStyle style = test::random_style(rng);
-    const std::vector<uint8_t> rgba = test::render_drawing(test.image(index), style);
+  for_each_drawing([&](int, int label, const test::DrawingStyle& style, const std::vector<uint8_t>& rgba) {
     const PreprocessResult seen = preprocess_drawing(rgba.data(), style.canvas, style.canvas);
     const Reading reading = read_drawing(seen, net);
     const int bg = int(style.background);
@@ -61,11 +69,11 @@ TEST(Robustness, DefaultModelRecognisesDrawnDigits) {
     no_ink += seen.ink == Ink::None;
     by_rule += seen.ink == Ink::Dot || seen.ink == Ink::Flick;
     by_network += reading.reason == NotDigitReason::Network;
-    if (reading.state == ReadingState::Digit && reading.digit == test.labels[size_t(index)]) {
+    if (reading.state == ReadingState::Digit && reading.digit == label) {
       ++correct;
       by_background[bg]++;
     }
-  }
+  });
   const double accuracy = double(correct) / kDrawings;
   std::cout << "robustness: " << correct << " of " << kDrawings << " drawings recognised ("
             << 100.0 * accuracy << "%); dark-on-light " << by_background[0] << "/" << seen_background[0]
@@ -77,4 +85,31 @@ TEST(Robustness, DefaultModelRecognisesDrawnDigits) {
   EXPECT_EQ(no_ink, 0);
   EXPECT_EQ(by_rule, 0);  // the shape rules never take a drawn digit for a dot or a flick
   EXPECT_GE(accuracy, 0.985);
+}
+
+// The same drawings read as numbers (read_number, pixels only): a single digit must stay one,
+// read exactly as read_drawing reads it. No accuracy is lost: every drawing read_drawing reads
+// right, read_number reads as the same one digit.
+TEST(Robustness, ReadNumberReadsEachDrawnDigitAsOneDigit) {
+  const std::string path = default_model_path();
+  ASSERT_FALSE(path.empty()) << "no default model in models/manifest.json";
+  Network net = load_model_file(path);
+  NumberReader reader;
+  int by_drawing = 0, by_number = 0, split = 0, lost = 0;
+  for_each_drawing([&](int i, int label, const test::DrawingStyle& style, const std::vector<uint8_t>& rgba) {
+    const Reading alone = read_drawing(preprocess_drawing(rgba.data(), style.canvas, style.canvas), net);
+    const NumberReading number = reader.read(rgba.data(), style.canvas, style.canvas, {}, net);
+    const bool right = alone.state == ReadingState::Digit && alone.digit == label;
+    by_drawing += right;
+    by_number += number.number == std::to_string(label);
+    split += number.parts.size() > 1;
+    if (right && (number.parts.size() != 1 || number.parts[0].reading.digits != alone.digits)) {
+      ++lost;
+      ADD_FAILURE() << "drawing " << i << " (a " << label << ") read as " << number.number;
+    }
+  });
+  std::cout << "robustness through read_number: " << by_number << " of " << test::kRobustnessDrawings
+            << " read right (read_drawing: " << by_drawing << "); split into several parts: " << split << "\n";
+  EXPECT_EQ(lost, 0);
+  EXPECT_EQ(by_number, by_drawing);
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 import { loadDigitpad } from '../../web/digitpad.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,27 +51,51 @@ export function mnistOnCanvas(mnist, index, { dark = true, transparent = false }
 
 /**
  * Pen strokes as the page's pad draws them: a round pen of `pen` px through each stroke's
- * points (canvas pixels; one point is a click), anti-aliased ink on a transparent RGBA canvas.
+ * points (canvas pixels; one point is a click), anti-aliased ink on a transparent RGBA canvas
+ * of size x size, or width x height. Each segment touches only the pixels around it.
  */
-export function penStrokes(strokes, pen = 20, size = 280) {
-  const rgba = new Uint8ClampedArray(size * size * 4);
+export function penStrokes(strokes, pen = 20, size = 280, height = size) {
+  const width = size;
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  const reach = pen / 2 + 1;
   for (const stroke of strokes) {
     for (let k = 0; k < stroke.length; k++) {
       const [ax, ay] = stroke[k];
       const [bx, by] = stroke[Math.min(k + 1, stroke.length - 1)];
       const dx = bx - ax, dy = by - ay, length2 = dx * dx + dy * dy;
-      for (let y = 0; y < size; y++) {
-        for (let x = 0; x < size; x++) {
+      const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - reach)), x1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + reach));
+      const y0 = Math.max(0, Math.floor(Math.min(ay, by) - reach)), y1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + reach));
+      for (let y = y0; y <= y1; y++) {
+        for (let x = x0; x <= x1; x++) {
           const px = x + 0.5 - ax, py = y + 0.5 - ay;
           const t = length2 > 0 ? Math.min(1, Math.max(0, (px * dx + py * dy) / length2)) : 0;
           const coverage = Math.min(1, Math.max(0, pen / 2 + 0.5 - Math.hypot(px - t * dx, py - t * dy)));
-          const o = (y * size + x) * 4;
+          const o = (y * width + x) * 4;
           rgba.set([20, 20, 20, Math.max(rgba[o + 3], Math.round(255 * coverage))], o);
         }
       }
     }
   }
   return rgba;
+}
+
+const NUMBERS = path.join(ROOT, 'build/numbers.json');
+
+/**
+ * The number suite (`digitpad-synth --numbers`, written on first use): numbers of MNIST test
+ * digits written in a row as pen strokes, [{ digits, spacing, width, height, penWidth,
+ * strokes: [[x, y, x, y, ...], ...] (canvas pixels), strokeDigit }].
+ */
+export function writtenNumbers() {
+  if (!fs.existsSync(NUMBERS))
+    execFileSync(path.join(ROOT, 'build/native/digitpad-synth'), ['--numbers', NUMBERS], { stdio: 'inherit' });
+  return JSON.parse(fs.readFileSync(NUMBERS, 'utf8'));
+}
+
+/** A written number's strokes as [x, y] points and its RGBA canvas, as the pad would give them. */
+export function drawnNumber(number) {
+  const points = number.strokes.map((flat) => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]));
+  return { points, rgba: penStrokes(points, number.penWidth, number.width, number.height) };
 }
 
 /** uint8 pixels -> Float32Array scaled to 0..1, as the core does. */
@@ -105,6 +130,26 @@ export function crc32(bytes) {
   for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
+/** RGBA pixels as PNG bytes (8-bit RGBA, no filter): a real image file for the CLI and the bench. */
+export function encodePng(rgba, width, height) {
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    Buffer.from(data).copy(out, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8);  // 8 bits, RGBA, deflate, no filter, no interlace
+  const rows = Buffer.alloc(height * (1 + 4 * width));
+  for (let y = 0; y < height; y++) rows.set(rgba.subarray(y * 4 * width, (y + 1) * 4 * width), y * (1 + 4 * width) + 1);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
 export function fixChecksum(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);

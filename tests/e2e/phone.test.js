@@ -63,8 +63,13 @@ describe('touch', () => {
     // A tap's click comes after the touch is acknowledged: wait for the page to act on it
     // (polling on a timer: polling on animation frames missed the change when frames stalled).
     const predictionBecomes = (key, value) => page.waitForFunction(([k, v]) => document.getElementById('prediction').dataset[k] === v, [key, value], { timeout: 5_000, polling: 100 });
+    // The last stroke read first: a tap sent while the page still handles the touch sequence
+    // was lost under load.
+    await predictionBecomes('digit', '0');
+    await nextFrames(page);
     await page.tap('#undo');
     await predictionBecomes('digit', '1');
+    await nextFrames(page);
     await page.tap('#clear');
     await predictionBecomes('state', 'empty');
   });

@@ -26,12 +26,31 @@ double expected_calibration_error(const Matrix& probs, const uint8_t* labels, in
   return probs.cols() ? sum / double(probs.cols()) : 0.0;
 }
 
-float fit_temperature(Network& network, const Dataset& data) {
+namespace {
+
+// Both fits read the last layer's outputs as logits.
+void check_logits(Network& network) {
   if (network.architecture().loss != LossKind::SoftmaxCrossEntropy)
     throw ConfigError("calibration needs a cross-entropy model: the outputs of an mse model are "
                       "not logits");
+}
+
+void check_calibration_set(Network& network, const Dataset& data) {
   if (data.count <= 0) throw ConfigError("the calibration set is empty");
   check_data_fits(network, data, "calibration");
+}
+
+void check_not_digit_model(Network& network) {
+  if (network.classes() <= kNotDigit)
+    throw ConfigError("the model has no \"not a digit\" output (" + std::to_string(network.classes()) + " outputs)");
+  check_logits(network);
+}
+
+}  // namespace
+
+float fit_temperature(Network& network, const Dataset& data) {
+  check_logits(network);
+  check_calibration_set(network, data);
   Matrix logits, scaled, unused_gradient;
   network_outputs(network, data, logits);
   const auto mean_nll = [&](double log_t) {
@@ -59,23 +78,11 @@ float fit_temperature(Network& network, const Dataset& data) {
   return std::clamp(float(std::exp(0.5 * (lo + hi))), kMinTemperature, kMaxTemperature);
 }
 
-namespace {
-
-void check_not_digit_model(Network& network) {
-  if (network.classes() <= kNotDigit)
-    throw ConfigError("the model has no \"not a digit\" output (" + std::to_string(network.classes()) + " outputs)");
-  if (network.architecture().loss != LossKind::SoftmaxCrossEntropy)
-    throw ConfigError("calibration needs a cross-entropy model: the outputs of an mse model are not logits");
-}
-
-}  // namespace
-
 float fit_not_digit_shift(Network& network, const Dataset& digits, double max_share) {
   check_not_digit_model(network);
   if (!(max_share >= 0.0 && max_share <= 1.0))
     throw ConfigError("the share of digits answered \"not a digit\" must be in [0, 1], got " + std::to_string(max_share));
-  if (digits.count <= 0) throw ConfigError("the calibration set is empty");
-  check_data_fits(network, digits, "calibration");
+  check_calibration_set(network, digits);
   if (std::any_of(digits.labels.begin(), digits.labels.end(), [](uint8_t l) { return l >= kDigitClasses; }))
     throw ConfigError("the line of \"not a digit\" is drawn on digits alone: the calibration set has \"not a digit\" examples");
   Matrix logits;  // classes x n

@@ -566,6 +566,13 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   }
   // Parts none of which is a digit: not a row of digits, but one thing, read as a drawing.
   if (!any_digit) return whole_reading();
+  // Ink all in one piece that reads only as 1s side by side is a letter or sign made of
+  // lines (A, H, N, V, X, #), not a number, when the network calls the whole no digit:
+  // touching 1s are rare, and every leaning line reads as a 1.
+  if (blobs == 1 && std::all_of(out.number.begin(), out.number.end(), [](char c) { return c == '1'; })) {
+    NumberReading whole = whole_reading();
+    if (whole.state == NumberState::NotDigit) return whole;
+  }
   out.state = NumberState::Number;
   return out;
 }

@@ -184,6 +184,22 @@ TEST(NumberReading, TwoDigitsDrawnTouchingAreTwoWithTheirStrokes) {
   EXPECT_LT(r.parts[0].seen.box_x + r.parts[0].seen.box_width, r.parts[1].seen.box_x + r.parts[1].seen.box_width);
 }
 
+TEST(NumberReading, LettersOfLinesAreOneThingNotOnes) {
+  // Each line alone reads as a 1; ink in one piece that splits only into 1s is one character.
+  // (An H still reads as 14 with its strokes: its bar and right leg make a 4.)
+  Network net = load_model_file(kNumberModel);
+  const std::vector<std::pair<const char*, std::vector<test::Stroke>>> letters = {
+      {"A", {{{84, 230}, {140, 50}}, {{140, 50}, {196, 230}}, {{104, 168}, {176, 168}}}},
+      {"X", {{{80, 50}, {200, 230}}, {{200, 50}, {80, 230}}}},
+  };
+  for (const auto& [letter, strokes] : letters)
+    for (const bool with_strokes : {true, false}) {
+      const NumberReading r = read_number(pad(strokes).data(), 280, 280, with_strokes ? pen_strokes(strokes) : std::vector<PenStroke>{}, net);
+      EXPECT_EQ(r.state, NumberState::NotDigit) << letter << " with strokes: " << with_strokes << ", read " << r.number;
+      EXPECT_EQ(r.number, "?") << letter;
+    }
+}
+
 TEST(NumberReading, EmptyPadsDotsAndFlicksReadAsReadDrawingReadsThem) {
   Network net = load_model_file(kNumberModel);
   EXPECT_EQ(read_number(pad({}).data(), 280, 280, {}, net).state, NumberState::Empty);

@@ -13,6 +13,15 @@ export function launchChromium() {
   });
 }
 
+/**
+ * Pad coordinates (0..1) as a point on the page: a square as tall as the pad, in its middle.
+ * The pad is square on a phone and wider on a desktop (room for a number); a digit drawn in
+ * pad coordinates has the same shape on both, where a person would draw it.
+ */
+export function padPoint(box, [x, y]) {
+  return [box.x + (box.width - box.height) / 2 + x * box.height, box.y + y * box.height];
+}
+
 // Digits as pen strokes in pad coordinates (0..1), the way people draw them.
 const ellipse = (cx, cy, rx, ry, from = -Math.PI / 2, turns = 1.05) =>
   Array.from({ length: 41 }, (_, i) => {
@@ -25,6 +34,18 @@ export const DIGIT_STROKES = {
   4: [[[0.6, 0.85], [0.6, 0.15], [0.25, 0.6], [0.75, 0.6]]],
   7: [[[0.25, 0.18], [0.75, 0.18], [0.42, 0.85]]],
 };
+
+/**
+ * A number as pen strokes in pad coordinates: the digits of DIGIT_STROKES in a row, each
+ * shrunk to `size` of the pad's height around the pad's middle, their centres `step` apart.
+ * Beyond 0..1 across is still the pad where it is wider than tall.
+ */
+export function numberStrokes(digits, { size = 0.7, step = 0.42 } = {}) {
+  return [...digits].flatMap((digit, k) => {
+    const dx = (k - (digits.length - 1) / 2) * step;
+    return DIGIT_STROKES[digit].map((stroke) => stroke.map(([x, y]) => [0.5 + dx + (x - 0.5) * size, 0.5 + (y - 0.5) * size]));
+  });
+}
 
 // Drawings that are not digits, as pen strokes in pad coordinates (0..1).
 export const NOT_DIGIT_STROKES = {
@@ -41,7 +62,7 @@ export const NOT_DIGIT_STROKES = {
 export async function clickPad(page, [x, y], selector = '#pad') {
   await page.locator(selector).scrollIntoViewIfNeeded();
   const box = await page.locator(selector).boundingBox();
-  await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+  await page.mouse.click(...padPoint(box, [x, y]));
 }
 
 /**
@@ -51,7 +72,7 @@ export async function clickPad(page, [x, y], selector = '#pad') {
  * without them every corner would be rounded more.
  */
 function mousePath(stroke, box) {
-  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  const at = (point) => padPoint(box, point);
   const points = [];
   for (let i = 0; i + 1 < stroke.length; i++) {
     const [ax, ay] = at(stroke[i]);

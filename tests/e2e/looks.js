@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ROOT } from '../js/helpers.js';
+import { padPoint } from './browser.js';
 
 const AXE_SOURCE = createRequire(import.meta.url)('axe-core').source;
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -115,7 +116,10 @@ export async function canvasPaint(page, selector, property) {
 export async function touchStrokes(page, strokes, { selector = '#pad', duringStroke = null } = {}) {
   const cdp = await page.context().newCDPSession(page);
   const box = await page.locator(selector).boundingBox();
-  const at = ([x, y]) => ({ x: box.x + x * box.width, y: box.y + y * box.height });
+  const at = (point) => {
+    const [x, y] = padPoint(box, point);
+    return { x, y };
+  };
   let checked = !duringStroke;
   for (const stroke of strokes) {
     const points = [];

@@ -14,8 +14,8 @@ const STRAIGHT_ONE = [[[0.5, 0.25], [0.5, 0.75]]];  // half the pad's height, on
 
 /** A 3-px stroke at the pad's centre, in pad coordinates. */
 async function flickStrokes(page) {
-  const { width } = await page.locator('#pad').boundingBox();
-  return [[[0.5, 0.5], [0.5 + 3 / width, 0.5]]];
+  const { height } = await page.locator('#pad').boundingBox();  // pad coordinates: fractions of its height
+  return [[[0.5, 0.5], [0.5 + 3 / height, 0.5]]];
 }
 
 // The page reads the pad when a stroke ends, before the mouse or touch event returns.

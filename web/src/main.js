@@ -34,7 +34,7 @@ function recordReadingTime(final, latencyMs) {
 
 function recognizeNow(final) {
   if (!recognizer?.ready) return;
-  const result = recognizer.recognize(pad.pixels());
+  const result = recognizer.recognize(pad.pixels(), pad.strokes());
   recordReadingTime(final, result.latencyMs);
   view.show(result, final);
 }

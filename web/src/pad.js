@@ -1,9 +1,10 @@
 // The drawing pad: Pointer Events (mouse, touch, pen) into smooth strokes, undo, clear, and an
-// image shown on the pad. Strokes are kept as data in a 280x280 coordinate space and redrawn,
-// so undo is exact and the canvas can be any pixel size.
+// image shown on the pad. Strokes are kept as data in a coordinate space PAD_UNITS tall (and as
+// wide as the pad's shape on screen makes it: square on a phone, wider where a number needs
+// room) and redrawn, so undo is exact and the canvas can be any pixel size.
 //
 // Events: 'change' on every modification (for live recognition), 'strokeend' when a stroke or
-// an image is finished (the final prediction).
+// an image is finished, or the pad changed shape (the final prediction).
 export const PAD_UNITS = 280;
 
 export class DrawingPad extends EventTarget {
@@ -12,19 +13,44 @@ export class DrawingPad extends EventTarget {
   #items = [];       // { kind: 'stroke', size, points: [[x, y], ...] } | { kind: 'image', bitmap, fill }
   #current = null;   // the stroke being drawn
   #pointerId = null;
+  #width = PAD_UNITS;  // in pad units; the height is PAD_UNITS
+  #readCanvas = null;  // pixels() at one pixel a unit, when the screen's canvas has more
   brushSize = 20;
 
   constructor(canvas) {
     super();
     this.#canvas = canvas;
     this.#ctx = canvas.getContext('2d', { willReadFrequently: true });
-    const scale = Math.min(2, Math.max(1, Math.round(window.devicePixelRatio || 1)));
-    canvas.width = canvas.height = PAD_UNITS * scale;
     canvas.addEventListener('pointerdown', (e) => this.#down(e));
     canvas.addEventListener('pointermove', (e) => this.#move(e));
     canvas.addEventListener('pointerup', (e) => this.#up(e));
     canvas.addEventListener('pointercancel', (e) => this.#up(e));
-    this.render();
+    this.#fitShape();
+    // The stylesheet gives the pad its shape (wider on a desktop or a phone held sideways).
+    new ResizeObserver(() => {
+      if (this.#fitShape() && this.#items.length) this.#changed(true);
+    }).observe(canvas);
+  }
+
+  // Sizes the canvas to the pad's shape on screen; true when that changed the pad's units. The
+  // strokes keep their place from the pad's middle (a phone turned sideways and back), and ink
+  // beyond a narrower pad's edges shows again when it widens.
+  #fitShape() {
+    const { width, height } = this.#canvas.getBoundingClientRect();
+    const units = height > 0 ? Math.round((PAD_UNITS * width) / height) : PAD_UNITS;
+    const scale = Math.min(2, Math.max(1, Math.round(window.devicePixelRatio || 1)));
+    const changed = units !== this.#width;
+    const shift = (units - this.#width) / 2;
+    for (const item of this.#items) {
+      if (item.kind === 'stroke') for (const point of item.points) point[0] += shift;
+    }
+    this.#width = units;
+    if (this.#canvas.width !== units * scale || this.#canvas.height !== PAD_UNITS * scale) {
+      this.#canvas.width = units * scale;
+      this.#canvas.height = PAD_UNITS * scale;
+      this.render();
+    }
+    return changed;
   }
 
   get isEmpty() {
@@ -49,23 +75,44 @@ export class DrawingPad extends EventTarget {
     this.#changed(true);
   }
 
-  /** The pad as RGBA pixels for recognition, at the pad's own resolution. */
+  /**
+   * The pad as RGBA pixels for recognition: one pixel a pad unit, whatever the screen's pixel
+   * density (a phone's 2x canvas would be four times the pixels to read, for the same 28x28).
+   */
   pixels() {
-    return this.#ctx.getImageData(0, 0, this.#canvas.width, this.#canvas.height);
+    if (this.#canvas.height === PAD_UNITS) return this.#ctx.getImageData(0, 0, this.#width, PAD_UNITS);
+    this.#readCanvas ??= new OffscreenCanvas(1, 1);
+    this.#readCanvas.width = this.#width;
+    this.#readCanvas.height = PAD_UNITS;
+    const ctx = this.#readCanvas.getContext('2d', { willReadFrequently: true });
+    this.#draw(ctx, 1);
+    return ctx.getImageData(0, 0, this.#width, PAD_UNITS);
+  }
+
+  /**
+   * The pen's strokes in pixels()'s coordinates (pad units), in the order drawn (each a
+   * Float32Array of x, y pairs), or null when the pad shows an image: its ink came from no pen.
+   */
+  strokes() {
+    if (this.#items.some((item) => item.kind === 'image')) return null;
+    return this.#items.map((stroke) => Float32Array.from(stroke.points.flat()));
   }
 
   render() {
-    const ctx = this.#ctx;
-    const scale = this.#canvas.width / PAD_UNITS;
+    this.#draw(this.#ctx, this.#canvas.height / PAD_UNITS);
+  }
+
+  // The items on a canvas of `scale` pixels a pad unit.
+  #draw(ctx, scale) {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, this.#canvas.width, this.#canvas.height);
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     ctx.setTransform(scale, 0, 0, scale, 0, 0);
     // Ink is opaque on a transparent canvas unless an image sets a background; then strokes
     // contrast with it.
     let ink = getComputedStyle(this.#canvas).color || '#111';
     for (const item of this.#items) {
       if (item.kind === 'image') {
-        drawImageFitted(ctx, item.bitmap, item.fill);
+        drawImageFitted(ctx, item.bitmap, item.fill, this.#width);
         ink = luminance(item.fill) > 128 ? '#000' : '#fff';
       } else {
         drawStroke(ctx, item, ink);
@@ -75,7 +122,7 @@ export class DrawingPad extends EventTarget {
 
   #point(e) {
     const rect = this.#canvas.getBoundingClientRect();
-    return [((e.clientX - rect.left) / rect.width) * PAD_UNITS, ((e.clientY - rect.top) / rect.height) * PAD_UNITS];
+    return [((e.clientX - rect.left) / rect.width) * this.#width, ((e.clientY - rect.top) / rect.height) * PAD_UNITS];
   }
 
   #down(e) {
@@ -131,14 +178,15 @@ function drawStroke(ctx, stroke, colour) {
   ctx.stroke();
 }
 
-// The image fitted inside the pad, on its own border colour so no edge looks like ink.
-function drawImageFitted(ctx, bitmap, fill) {
-  const scale = Math.min(PAD_UNITS / bitmap.width, PAD_UNITS / bitmap.height);
+// The image fitted inside the pad (padWidth units wide), on its own border colour so no edge
+// looks like ink.
+function drawImageFitted(ctx, bitmap, fill, padWidth) {
+  const scale = Math.min(padWidth / bitmap.width, PAD_UNITS / bitmap.height);
   const w = bitmap.width * scale;
   const h = bitmap.height * scale;
   ctx.fillStyle = `rgb(${fill.join(',')})`;
-  ctx.fillRect(0, 0, PAD_UNITS, PAD_UNITS);
-  ctx.drawImage(bitmap, (PAD_UNITS - w) / 2, (PAD_UNITS - h) / 2, w, h);
+  ctx.fillRect(0, 0, padWidth, PAD_UNITS);
+  ctx.drawImage(bitmap, (padWidth - w) / 2, (PAD_UNITS - h) / 2, w, h);
 }
 
 // The median colour of an image's border: its paper.

@@ -41,15 +41,20 @@ export class Recognizer {
   }
 
   /**
-   * imageData: RGBA pixels of a drawing; needs a model (ready). One call into WebAssembly
-   * preprocesses and reads it: { state: 'empty' | 'not-digit' | 'digit', reason ('dot', 'flick',
-   * 'network' or null), image (the 28x28 the network saw), probabilities (the ten digits', or
-   * null when empty), notDigit, digit (or null), confidence, latencyMs } (DigitModel.readDrawing).
+   * imageData: RGBA pixels of a drawing; strokes: the pen's strokes in those pixels (DrawingPad
+   * strokes()) or null for an image. Needs a model (ready). One call into WebAssembly splits the
+   * ink into digits and reads them (DigitModel.readNumber): { state: 'empty' | 'not-digit' |
+   * 'digit' | 'number', number: the digits left to right, '?' for a part that is not a digit,
+   * digits: [{ digit (or null), reason ('dot', 'flick', 'small', 'network' or null),
+   * confidence, probabilities (the ten digits'), notDigit, box: { x, y, width, height } in the
+   * pixels, image (the 28x28 the network saw) }], width, height (the pixels'), latencyMs }.
+   * One digit is read as readDrawing reads it.
    */
-  recognize(imageData) {
+  recognize(imageData, strokes) {
+    const { data, width, height } = imageData;
     const start = performance.now();
-    const reading = this.#model.readDrawing(imageData.data, imageData.width, imageData.height);
-    return { ...reading, latencyMs: performance.now() - start };
+    const reading = this.#model.readNumber(data, width, height, strokes);
+    return { ...reading, width, height, latencyMs: performance.now() - start };
   }
 }
 

@@ -1,7 +1,7 @@
 // Reading a six-digit number, from pixels (and the pen's strokes) to the answer: the native
 // tool (`digitpad read --repeat`, on a PNG of the number) and Model.readNumber in a Chromium
-// worker, with the default model and with not-digit-cnn (the 11-output model the number
-// reader is measured with). The number is the number suite's first of six digits
+// worker, with the default model and with the small CNN (ten outputs, no "not a digit": a
+// lighter network). The number is the number suite's first of six digits
 // (`digitpad-synth --numbers`), drawn with its pen as the pad draws strokes.
 // Merges `numberReading` into bench/results.json.
 import { execFileSync } from 'node:child_process';
@@ -20,7 +20,7 @@ const image = path.join(dir, 'six-digits.png'), strokesFile = path.join(dir, 'si
 fs.writeFileSync(image, encodePng(rgba, number.width, number.height));
 fs.writeFileSync(strokesFile, JSON.stringify(number.strokes));
 
-const models = { default: DEFAULT_MODEL.file, notDigitCnn: 'not-digit-cnn.bin' };
+const models = { default: DEFAULT_MODEL.file, smallCnn: 'small-cnn.bin' };
 const native = (model, withStrokes) => JSON.parse(execFileSync(NATIVE, ['read', '--model', path.join(ROOT, 'models', model),
   '--image', image, ...(withStrokes ? ['--strokes', strokesFile] : []), '--repeat', '300', '--json'], { encoding: 'utf8' }));
 

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, readLatencies } from '../tests/e2e/browser.js';
+import { DIGIT_STROKES, drawStrokes, installLatencyProbe, launchChromium, numberStrokes, predictionOf, readLatencies } from '../tests/e2e/browser.js';
 import { DIST, serveSite } from '../scripts/serve.mjs';
 import { saveResults } from './config.mjs';
 
@@ -55,6 +55,17 @@ try {
     [kind, performance.getEntriesByName(`digitpad-${kind}-reading`).map((e) => e.duration)])));
   const recognitionMs = Number(await page.locator('#prediction').getAttribute('data-latency-ms'));
 
+  // A four-digit number written on the desktop's wide pad: every reading, live and final.
+  await page.evaluate(() => performance.clearMeasures());
+  let numbersRead = 0;
+  for (let i = 0; i < 5; i++) {
+    await drawStrokes(page, numberStrokes('7410'));
+    numbersRead += (await predictionOf(page)).number === '7410';
+    await page.click('#clear');
+  }
+  const numberMs = await page.evaluate(() => ['live', 'final'].flatMap((kind) =>
+    performance.getEntriesByName(`digitpad-${kind}-reading`).map((e) => e.duration)));
+
   const figures = {
     firstLoadGzipBytes: totalGzip,
     firstLoadFiles: transfer,
@@ -67,6 +78,9 @@ try {
     liveReadings: readingMs.live.length,
     finalReadingMsMedian: median(readingMs.final),
     finalReadingMsMax: Math.max(...readingMs.final),
+    numberReadingMsMedian: median(numberMs),
+    numberReadings: numberMs.length,
+    numbersReadRight: `${numbersRead}/5`,
   };
   saveResults('page', figures);
   process.stderr.write(`page: ${(totalGzip / 1024).toFixed(1)} KB gzip, ready in ${figures.navigationToReadyMsMedian.toFixed(0)} ms\n`);

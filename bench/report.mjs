@@ -67,7 +67,7 @@ latency(`default CNN (${r.nativeLatency?.cnn?.model ?? '?'}, its model file)`, '
 
 const nr = r.numberReading ?? {};
 section(`reading a six-digit number (${nr.digits ?? '?'}, ${nr.width ?? '?'}x${nr.height ?? '?'}), pixels and strokes to the answer, median / p95 ms`);
-for (const key of ['default', 'notDigitCnn']) {
+for (const key of ['default', 'smallCnn']) {
   const m = nr[key];
   if (!m) continue;
   const ms = (t) => (t ? `${t.medianMs.toFixed(2)} / ${t.p95Ms.toFixed(2)}` : '—');
@@ -86,6 +86,7 @@ row('navigation to first possible prediction', page.navigationToReadyMsMedian !=
 row('draw to prediction', page.drawToPredictionMsMedian !== undefined ? `${page.drawToPredictionMsMedian.toFixed(1)} ms` : '—', page.drawToPredictionMsMax !== undefined ? `max ${page.drawToPredictionMsMax.toFixed(1)} ms` : '');
 row('live reading while drawing (pixels to answer, one a frame)', page.liveReadingMsMedian !== undefined ? `${page.liveReadingMsMedian.toFixed(2)} ms` : '—', page.liveReadings ? `median of ${page.liveReadings}` : '');
 row('final reading when a stroke ends', page.finalReadingMsMedian !== undefined ? `${page.finalReadingMsMedian.toFixed(2)} ms` : '—', page.finalReadingMsMax !== undefined ? `max ${page.finalReadingMsMax.toFixed(2)} ms` : '');
+row('a 4-digit number being written on the wide pad (every reading)', page.numberReadingMsMedian !== undefined ? `${page.numberReadingMsMedian.toFixed(2)} ms` : '—', page.numberReadings ? `median of ${page.numberReadings}; read right ${page.numbersReadRight}` : '');
 row("MLP training in the page's worker", bt.mlp ? `${int(bt.mlp.samplesPerSecond)} samples/s` : '—', bt.mlp ? `one epoch ${bt.mlp.seconds.toFixed(1)} s` : '');
 row("default CNN training in the page's worker (its recipe)", bt.cnn ? `${int(bt.cnn.samplesPerSecond)} samples/s` : '—', bt.cnn ? `one epoch ${bt.cnn.seconds.toFixed(1)} s` : '');
 row('draw to prediction while the CNN trains', bt.padLatencyWhileTrainingMs ? `${bt.padLatencyWhileTrainingMs.median.toFixed(1)} ms` : '—', bt.padLatencyWhileTrainingMs ? `max ${bt.padLatencyWhileTrainingMs.max.toFixed(1)} ms` : '');

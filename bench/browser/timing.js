@@ -25,7 +25,9 @@ export async function timeAsyncCalls(call, options = {}) {
 
 // How the calls are grouped and timed: yields a number of calls to time together, takes back
 // the milliseconds they took, and returns the figures.
-function* groupPlan({ minGroupMs = 5, budgetMs = 4000, maxSamples = 200 }) {
+// Groups last 20 ms or more: 200 ticks of the page's 0.1-ms clock, so a median of groups is not
+// rounded to whole ticks (5-ms groups of a 0.5-ms call gave medians of 400 or 600 us).
+function* groupPlan({ minGroupMs = 20, budgetMs = 4000, maxSamples = 200 }) {
   yield 20;  // warm-up: JIT, buffers, kernels
   // Group size from the mean time of a run of calls lasting 50 ms or more: searching directly for
   // a 5 ms group stops early when one group is slowed by another process, leaving groups too

@@ -29,13 +29,16 @@ export async function timeAsyncCalls(call, options = {}) {
 // rounded to whole ticks (5-ms groups of a 0.5-ms call gave medians of 400 or 600 us).
 function* groupPlan({ minGroupMs = 20, budgetMs = 4000, maxSamples = 200 }) {
   yield 20;  // warm-up: JIT, buffers, kernels
-  // Group size from the mean time of a run of calls lasting 50 ms or more: searching directly for
-  // a 5 ms group stops early when one group is slowed by another process, leaving groups too
-  // short for the clock; a slow 50 ms run only makes the groups longer.
-  let calls = 1;
+  // Group size from the fastest per-call time of runs of 1, 2, 4, ... calls, up to a run of 50 ms
+  // or more, counting runs of 2 ms or more (20 ticks): another process stalling a run makes it
+  // slower, never faster, so a stall cannot shrink the groups below minGroupMs (taking the last
+  // run alone, one stalled run of a single call ended the search with groups of one call).
   let runMs = 0;
-  for (; runMs < 50; calls *= 2) runMs = yield calls;
-  const perCallMs = runMs / (calls / 2);
+  let perCallMs = Infinity;
+  for (let calls = 1; runMs < 50; calls *= 2) {
+    runMs = yield calls;
+    if (runMs >= 2) perCallMs = Math.min(perCallMs, runMs / calls);
+  }
   const perGroup = Math.max(1, Math.ceil(minGroupMs / perCallMs));
   const groupMs = perGroup * perCallMs;
   const samples = Math.max(20, Math.min(maxSamples, Math.floor(budgetMs / groupMs)));

@@ -10,9 +10,9 @@ export const RESULTS = path.join(ROOT, 'bench/results.json');
 export const NATIVE = path.join(ROOT, 'build/native/digitpad');  // -march=native
 export const NATIVE_SSE = path.join(ROOT, 'build/native-sse/digitpad');  // -msse4.2 (bench/train-speed.mjs builds it)
 
-const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+export const MANIFEST = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
 /** The default model's manifest entry: the CNN figures follow whatever it is. */
-export const DEFAULT_MODEL = manifest.models.find((m) => m.id === manifest.default);
+export const DEFAULT_MODEL = MANIFEST.models.find((m) => m.id === MANIFEST.default);
 
 const SGD = { batch: 64, learningRate: 0.05, momentum: 0.9 };
 export const MLP = { spec: '784-128-64-10', images: 10_000, ...SGD, maxSeconds: 60 };

@@ -19,6 +19,9 @@ const epochs = (run) => (run ? `${run.epochs} epoch${run.epochs === 1 ? '' : 's'
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
 const x = (v) => (v === undefined ? '—' : `${v.toFixed(2)}x`);
 
+const ort = r.peers?.latency?.mlp?.ortWasm ?? {};
+const ortWasm = `ONNX Runtime Web ${ort.ortVersion ?? '?'} wasm (${(r.peers?.ortWasmFiles ?? []).join(', ') || '?'}, ${ort.wasmThreads ?? '?'} thread)`;
+
 const rows = [];
 const section = (title) => rows.push([`**${title}**`, '', '']);
 const row = (what, value, note = '') => rows.push([what, value, note]);
@@ -58,12 +61,27 @@ function latency(title, key) {
   row('digitpad WASM, Chromium worker (Model.predict)', fmt(p.digitpadWorker), group(p.digitpadWorker));
   row(`TF.js wasm, Chromium worker (predict + softmax + dataSync)`, fmt(p.tfjsWasm), group(p.tfjsWasm));
   row('ratio TF.js wasm / digitpad WASM (median)', x(ratio(get(() => p.tfjsWasm.medianUs), get(() => p.digitpadWorker.medianUs))));
+  row(`${ortWasm}, Chromium worker (session.run of digitpad's ONNX export)`, fmt(p.ortWasm), group(p.ortWasm));
+  row('ratio ONNX Runtime Web / digitpad WASM (median)', x(ratio(get(() => p.ortWasm.medianUs), get(() => p.digitpadWorker.medianUs))));
+}
+
+function batch(title, key) {
+  const b = r.peers?.batch?.[key] ?? {};
+  const ms = (l) => (l ? `${(l.medianUs / 1000).toFixed(1)} / ${(l.p95Us / 1000).toFixed(1)}` : '—');
+  section(`${title}: a batch of ${r.peers?.batch?.count ?? '?'} digits in one call, median / p95 ms`);
+  row('digitpad WASM, Chromium worker (Model.predictBatch)', ms(b.digitpadWorker), b.digitpadWorker ? `${b.digitpadWorker.samples} runs` : '');
+  row(`${ortWasm}, Chromium worker (one session.run)`, ms(b.ortWasm), b.ortWasm ? `${b.ortWasm.samples} runs` : '');
+  row('ratio ONNX Runtime Web / digitpad WASM (median)', x(ratio(get(() => b.ortWasm.medianUs), get(() => b.digitpadWorker.medianUs))));
 }
 
 training('784-128-64-10 ReLU MLP', 'mlpTraining', r.mlpTraining ?? r.peers?.mlpTraining);
 training(`default CNN (${r.cnnTraining?.model ?? '?'})`, 'cnnTraining', r.cnnTraining ?? r.peers?.cnnTraining);
 latency('784-128-64-10 MLP (fresh weights)', 'mlp');
 latency(`default CNN (${r.nativeLatency?.cnn?.model ?? '?'}, its model file)`, 'cnn');
+batch('784-128-64-10 MLP (fresh weights)', 'mlp');
+batch(`default CNN (${r.peers?.batch?.cnn?.model ?? '?'})`, 'cnn');
+section('ONNX export (`digitpad export --onnx`): file sizes, bytes (float32 weights)');
+for (const e of r.peers?.onnxExports ?? []) row(e.model, e.onnxBytes.toLocaleString('en-US'), `model file ${e.modelFileBytes.toLocaleString('en-US')}`);
 
 const nr = r.numberReading ?? {};
 section(`reading a six-digit number (${nr.digits ?? '?'}, ${nr.width ?? '?'}x${nr.height ?? '?'}), pixels and strokes to the answer, median / p95 ms`);
@@ -100,12 +118,14 @@ console.log('| figure | value | note |');
 console.log('|---|---|---|');
 for (const cells of rows) console.log(`| ${cells.join(' | ')} |`);
 
-// The goals of issues 7 and 15. A figure that is missing counts as not met.
+// The goals of issues 7, 15 and 17. A figure that is missing counts as not met.
 const mlpDp = get(() => r.peers.mlpTraining.digitpadWorker.samplesPerSecond);
 const targets = [
   ['MLP training: digitpad WASM >= 8x TF.js wasm', ratio(mlpDp, get(() => r.peers.mlpTraining.tfjsWasm.samplesPerSecond)), (v) => v >= 8, x],
   ['MLP training: digitpad WASM >= 0.8x native sse4.2', ratio(mlpDp, get(() => r.mlpTraining.nativeSse.samplesPerSecond)), (v) => v >= 0.8, x],
   ['CNN training: digitpad WASM >= 0.8x native sse4.2', ratio(get(() => r.peers.cnnTraining.digitpadWorker.samplesPerSecond), get(() => r.cnnTraining.nativeSse.samplesPerSecond)), (v) => v >= 0.8, x],
+  ['MLP inference: digitpad WASM >= 2x faster than ONNX Runtime Web (median; issue 17)', ratio(get(() => r.peers.latency.mlp.ortWasm.medianUs), get(() => r.peers.latency.mlp.digitpadWorker.medianUs)), (v) => v >= 2, x],
+  ['default CNN inference: digitpad WASM >= 2x faster than ONNX Runtime Web (median; issue 17)', ratio(get(() => r.peers.latency.cnn.ortWasm.medianUs), get(() => r.peers.latency.cnn.digitpadWorker.medianUs)), (v) => v >= 2, x],
   ['MLP inference in Chromium < 15 us (median)', get(() => r.peers.latency.mlp.digitpadWorker.medianUs), (v) => v < 15, (v) => `${us(v)} us`],
   ['default CNN inference in Chromium < 300 us (median)', get(() => r.peers.latency.cnn.digitpadWorker.medianUs), (v) => v < 300, (v) => `${us(v)} us`],
   ['six-digit number read in Chromium < 5 ms (median, default model, pixels and strokes)', get(() => r.numberReading.default.chromiumWorker.strokes.medianUs / 1000), (v) => v < 5, (v) => `${v.toFixed(2)} ms`],

@@ -19,6 +19,7 @@
 #include "core/json.hpp"
 #include "core/model_format.hpp"
 #include "core/number_reading.hpp"
+#include "core/onnx_layout.hpp"
 #include "core/preprocess.hpp"
 #include "core/reading.hpp"
 #include "core/train_options.hpp"
@@ -115,6 +116,19 @@ val describe_network(const Network& net) {
   // As the shortest text that reads back as the same float (1.0444119, not 1.0444118976593018),
   // the number `digitpad info --json` prints.
   info.set("temperature", parse_json(json_number(net.temperature())));
+  // Each layer's spec, shapes (HWC) and parameter count: what the ONNX exporter lays out.
+  val layers = val::array();
+  for (int l = 0; l < net.layer_count(); ++l) {
+    const Layer& layer = net.layer(l);
+    const Shape in = layer.input_shape(), out = layer.output_shape();
+    val entry = val::object();
+    entry.set("spec", layer.spec().str());
+    entry.set("inputShape", val::array(std::vector<int>{in.height, in.width, in.channels}));
+    entry.set("outputShape", val::array(std::vector<int>{out.height, out.width, out.channels}));
+    entry.set("parameters", double(layer.param_count()));
+    layers.call<void>("push", entry);
+  }
+  info.set("layers", layers);
   return info;
 }
 
@@ -195,6 +209,28 @@ val box_to_js(const PreprocessResult& r) {
 class ModelHandle {
  public:
   explicit ModelHandle(Network net) : net_(std::move(net)) {}
+
+  // A cross-entropy network from its spec, name, temperature and parameters in ONNX's layouts
+  // (onnx_layout.hpp): what the ONNX importer makes of a graph.
+  static ModelHandle* from_onnx_parameters(const std::string& spec, const std::string& name,
+                                           float temperature, const val& parameters) {
+    return guarded([&] {
+      Network net(parse_architecture(spec), name);
+      net.set_temperature(temperature);
+      std::vector<float> onnx(js_length(parameters, "parameters"));
+      copy_from_js(parameters, onnx.data(), onnx.size());
+      parameters_from_onnx(net, onnx);
+      return new ModelHandle(std::move(net));
+    });
+  }
+
+  // The parameters in ONNX's layouts, one Float32Array in layer order.
+  val onnx_parameters() const {
+    return guarded([&] {
+      const std::vector<float> onnx = parameters_to_onnx(net_);
+      return copy_to_js("Float32Array", onnx.data(), onnx.size());
+    });
+  }
 
   static ModelHandle* from_bytes(const val& bytes) {
     return guarded([&] {
@@ -435,6 +471,8 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   using namespace emscripten;
   class_<ModelHandle>("Model")
       .class_function("fromBytes", &ModelHandle::from_bytes, allow_raw_pointers())
+      .class_function("fromOnnxParameters", &ModelHandle::from_onnx_parameters, allow_raw_pointers())
+      .function("onnxParameters", &ModelHandle::onnx_parameters)
       .function("predict", &ModelHandle::predict)
       .function("readDrawing", &ModelHandle::read_drawing)
       .function("readNumber", &ModelHandle::read_number)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C++ suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang), then each libFuzzer
-# target for a bounded time on its committed seed corpus.
+# target for a bounded time on its committed seed corpus, then the ONNX reader's fuzzer (it is
+# JavaScript: tests/fuzz/fuzz_onnx.mjs, with the WebAssembly core, built if missing).
 #   scripts/test-sanitizers.sh [fuzz seconds per target, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,3 +28,5 @@ for target in model idx preprocess number; do
     exit 1
   fi
 done
+[ -f web/wasm/digitpad.wasm ] || bash scripts/build-wasm.sh
+node tests/fuzz/fuzz_onnx.mjs "$seconds"

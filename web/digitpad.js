@@ -12,6 +12,8 @@
 //   model.info                                       // { name, architecture, loss, parameters, inputShape,
 //                                                    //   classes: ['0', ..., '9'(, 'not a digit')], temperature }
 //   model.toBytes(); model.toBytes('f16'); model.dispose();   // float32 or float16 parameters
+//   model.onnxParameters()                           // Float32Array: the parameters in ONNX's layouts
+//   dp.modelFromOnnxParameters(spec, name, temperature, parameters)   // the inverse (web/src/onnx/)
 //
 //   dp.preprocess(imageData.data, width, height)     // { ink, image (what the net sees), box, strokeWidth }
 //
@@ -106,6 +108,14 @@ export class DigitModel extends Owned {
   predictBatch(inputs, count) {
     return this.handle.predict(inputs, count);
   }
+  /**
+   * Every parameter in ONNX's layouts (cpp/core/onnx_layout.hpp), layer by layer as
+   * info.layers counts them: conv weights OIHW, dense weights units x in row-major (Gemm's B
+   * with transB=1) with the inputs in NCHW order, then the biases.
+   */
+  onnxParameters() {
+    return this.handle.onnxParameters();
+  }
   /** The model file's bytes (Uint8Array), its parameters as float32 ('f32') or float16 ('f16', half the bytes). */
   toBytes(encoding = 'f32') {
     return this.handle.toBytes(encoding);
@@ -146,6 +156,9 @@ export async function loadDigitpad(options = {}) {
   return {
     module,
     loadModel: (bytes) => new DigitModel(module.Model.fromBytes(bytes)),
+    /** A cross-entropy model from an architecture spec and its parameters in ONNX's layouts. */
+    modelFromOnnxParameters: (spec, name, temperature, parameters) =>
+      new DigitModel(module.Model.fromOnnxParameters(spec, name, temperature, parameters)),
     createTrainer: (spec, settings) => new DigitTrainer(module.Trainer.create(spec, ...splitName(settings))),
     /** A trainer that continues from a model file's weights (fine-tuning). */
     trainerFromModel: (bytes, settings) => new DigitTrainer(module.Trainer.fromModel(bytes, ...splitName(settings))),

@@ -2,6 +2,7 @@
 // { type: 'train', spec, images, labels, epochs, batch, learningRate, momentum, maxSeconds }
 //   -> { samples, seconds, samplesPerSecond, loss, parameters }
 // { type: 'latency', spec | modelUrl, digit } -> { medianUs, p95Us, ... } for Model.predict
+// { type: 'batch', spec | modelUrl, images, count } -> the same for predictBatch of `count` digits
 // { type: 'read-number', modelUrl, rgba, width, height, strokes } -> { number, medianUs, p95Us,
 //   ... } for Model.readNumber (strokes null: pixels alone)
 import { loadDigitpad } from '../../web/digitpad.js';
@@ -37,8 +38,8 @@ async function train(job) {
   }
 }
 
-async function latency(job) {
-  const dp = await digitpad;
+// The job's model: a shipped file, or a freshly initialised network (same time as trained ones).
+async function modelOf(dp, job) {
   let bytes;
   if (job.modelUrl) {
     bytes = new Uint8Array(await (await fetch(job.modelUrl)).arrayBuffer());
@@ -50,9 +51,22 @@ async function latency(job) {
       fresh.dispose();
     }
   }
-  const model = dp.loadModel(bytes);
+  return dp.loadModel(bytes);
+}
+
+async function latency(job) {
+  const model = await modelOf(await digitpad, job);
   try {
     return { architecture: model.info.architecture, ...timeCalls(() => model.predict(job.digit)) };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function batch(job) {
+  const model = await modelOf(await digitpad, job);
+  try {
+    return { architecture: model.info.architecture, ...timeCalls(() => model.predictBatch(job.images, job.count), { minGroupMs: 50 }) };
   } finally {
     model.dispose();
   }
@@ -69,7 +83,7 @@ async function readNumber(job) {
   }
 }
 
-const JOBS = { train, latency, 'read-number': readNumber };
+const JOBS = { train, latency, batch, 'read-number': readNumber };
 
 self.onmessage = async ({ data: job }) => {
   try {

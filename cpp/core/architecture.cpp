@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "errors.hpp"
+#include "json.hpp"
 
 namespace digitpad {
 
@@ -38,13 +39,14 @@ std::string LayerSpec::str() const {
     case LayerKind::ReLU: return "relu";
     case LayerKind::Sigmoid: return "sigmoid";
     case LayerKind::Tanh: return "tanh";
+    case LayerKind::Scale: return "scale:" + json_number(scale) + ":" + json_number(shift);
   }
   return "unknown";
 }
 
 bool LayerSpec::operator==(const LayerSpec& o) const {
   return kind == o.kind && units == o.units && kernel == o.kernel && stride == o.stride &&
-         padding == o.padding && rate == o.rate;
+         padding == o.padding && rate == o.rate && scale == o.scale && shift == o.shift;
 }
 
 std::string Architecture::spec() const {
@@ -163,12 +165,17 @@ LayerSpec parse_layer(const std::string& token) {
     need_args(1, 1);
     s.kind = LayerKind::Dropout;
     s.rate = parse_rate(parts[1], token);
+  } else if (name == "scale") {
+    need_args(2, 2);
+    s.kind = LayerKind::Scale;
+    s.scale = parse_rate(parts[1], token);
+    s.shift = parse_rate(parts[2], token);
   } else if (name == "relu" || name == "sigmoid" || name == "tanh") {
     need_args(0, 0);
     s.kind = parse_activation(name, token);
   } else {
     throw ConfigError("unknown layer '" + name + "' (known: dense, conv, maxpool, flatten, "
-                      "dropout, relu, sigmoid, tanh)");
+                      "dropout, relu, sigmoid, tanh, scale)");
   }
   return s;
 }

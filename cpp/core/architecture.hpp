@@ -7,6 +7,8 @@
 //   input:28x28x1            input shape (default 28x28x1)
 //   dense:N  conv:FxK[:same|:valid][:sS]  maxpool:K[:sS]  flatten  dropout:P
 //   relu  sigmoid  tanh
+//   scale:A:B                y = A*x + B elementwise: how an imported model wants its input
+//                            (255x for 0..255, (x - mean) / std), see onnx_layout.hpp
 // Example CNN: "conv:32x5:same,relu,maxpool:2,conv:64x5:same,relu,maxpool:2,flatten,dense:128,relu,dense:10"
 #pragma once
 #include <cstdint>
@@ -38,6 +40,7 @@ enum class LayerKind : uint32_t {
   ReLU = 6,
   Sigmoid = 7,
   Tanh = 8,
+  Scale = 9,
 };
 
 enum class LossKind : uint32_t {
@@ -56,6 +59,8 @@ struct LayerSpec {
   int stride = 1;     // Conv2D, MaxPool2D
   int padding = 0;    // Conv2D: zero padding on each side
   float rate = 0.0f;  // Dropout: probability of dropping a unit
+  float scale = 1.0f; // Scale: y = scale * x + shift
+  float shift = 0.0f;
 
   std::string str() const;  // the spec token, e.g. "conv:32x5:same"
   bool operator==(const LayerSpec& o) const;

@@ -239,6 +239,23 @@ const Matrix& ActivationLayer::backward(const Matrix& x, const Matrix& dy) {
   return dx_;
 }
 
+// ---- Scale -------------------------------------------------------------------------------
+
+ScaleLayer::ScaleLayer(const LayerSpec& spec, Shape input) : Layer(spec, input, input) {}
+
+const Matrix& ScaleLayer::forward(const Matrix& x, const ForwardContext&) {
+  y_.resize(x.rows(), x.cols());
+  y_.array() = x.array() * spec_.scale + spec_.shift;
+  return y_;
+}
+
+const Matrix& ScaleLayer::backward(const Matrix&, const Matrix& dy) {
+  if (!input_grad_needed_) return dx_;
+  dx_.resize(dy.rows(), dy.cols());
+  dx_.array() = dy.array() * spec_.scale;
+  return dx_;
+}
+
 // ---- Construction and validation ---------------------------------------------------------
 
 namespace {
@@ -297,6 +314,14 @@ std::unique_ptr<Layer> make_layer(const LayerSpec& spec, Shape input, int index)
     case LayerKind::Sigmoid:
     case LayerKind::Tanh:
       layer = std::make_unique<ActivationLayer>(spec, input);
+      break;
+    case LayerKind::Scale:
+      // Within float16's range, so a model with it can be saved either way; 0 would erase
+      // the input.
+      require(std::isfinite(spec.scale) && std::isfinite(spec.shift) && spec.scale != 0.0f &&
+                  std::fabs(spec.scale) <= 65504.0f && std::fabs(spec.shift) <= 65504.0f,
+              index, spec, input, "scale must be finite and nonzero, both at most 65504");
+      layer = std::make_unique<ScaleLayer>(spec, input);
       break;
     default:
       throw ConfigError("layer " + std::to_string(index + 1) + ": unknown layer type " +

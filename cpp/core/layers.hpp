@@ -140,6 +140,15 @@ class ActivationLayer : public Layer {
   const Matrix& backward(const Matrix& x, const Matrix& dy) override;
 };
 
+// y = scale * x + shift elementwise, no parameters: the input an imported network was trained
+// on (0..255, or normalised with a mean and standard deviation) made from digitpad's 0..1.
+class ScaleLayer : public Layer {
+ public:
+  ScaleLayer(const LayerSpec& spec, Shape input);
+  const Matrix& forward(const Matrix& x, const ForwardContext& ctx) override;
+  const Matrix& backward(const Matrix& x, const Matrix& dy) override;
+};
+
 // Builds the layer for a spec, validating it against its input shape (throws ConfigError).
 std::unique_ptr<Layer> make_layer(const LayerSpec& spec, Shape input, int index);
 

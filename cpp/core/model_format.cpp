@@ -130,7 +130,7 @@ LayerSpec read_layer(Reader& r, int index) {
   const uint32_t a = r.u32("layer record"), b = r.u32("layer record"), c = r.u32("layer record"),
                  d = r.u32("layer record");
   LayerSpec s;
-  if (kind < uint32_t(LayerKind::Dense) || kind > uint32_t(LayerKind::Tanh))
+  if (kind < uint32_t(LayerKind::Dense) || kind > uint32_t(LayerKind::Scale))
     throw ModelFormatError("unknown layer type " + std::to_string(kind) + " in layer " +
                            std::to_string(index + 1));
   s.kind = LayerKind(kind);
@@ -150,14 +150,20 @@ LayerSpec read_layer(Reader& r, int index) {
       s.stride = to_int(b);
       break;
     case LayerKind::Dropout: std::memcpy(&s.rate, &d, 4); break;
+    case LayerKind::Scale:
+      std::memcpy(&s.scale, &c, 4);
+      std::memcpy(&s.shift, &d, 4);
+      break;
     default: break;
   }
   return s;
 }
 
 void write_layer(Writer& w, const LayerSpec& s) {
-  uint32_t rate_bits = 0;
+  uint32_t rate_bits = 0, scale_bits = 0, shift_bits = 0;
   std::memcpy(&rate_bits, &s.rate, 4);
+  std::memcpy(&scale_bits, &s.scale, 4);
+  std::memcpy(&shift_bits, &s.shift, 4);
   w.u32(uint32_t(s.kind));
   switch (s.kind) {
     case LayerKind::Dense: w.u32(uint32_t(s.units)); w.u32(0); w.u32(0); w.u32(0); break;
@@ -167,6 +173,7 @@ void write_layer(Writer& w, const LayerSpec& s) {
       break;
     case LayerKind::MaxPool2D: w.u32(uint32_t(s.kernel)); w.u32(uint32_t(s.stride)); w.u32(0); w.u32(0); break;
     case LayerKind::Dropout: w.u32(0); w.u32(0); w.u32(0); w.u32(rate_bits); break;
+    case LayerKind::Scale: w.u32(0); w.u32(0); w.u32(scale_bits); w.u32(shift_bits); break;
     default: w.u32(0); w.u32(0); w.u32(0); w.u32(0); break;
   }
 }

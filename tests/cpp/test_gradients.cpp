@@ -116,6 +116,10 @@ TEST(GradientCheck, Tanh) {
   check_layer(spec_of("tanh"), Shape{1, 1, 30}, 4, random_matrix(30, 4, 10, -2, 2));
 }
 
+TEST(GradientCheck, Scale) {
+  check_layer(spec_of("scale:3.2457:-0.4242"), Shape{1, 1, 30}, 4, random_matrix(30, 4, 11));
+}
+
 namespace {
 
 template <typename LossFn>

@@ -122,6 +122,15 @@ TEST(ModelFormat, SaveThenLoadIsBitIdentical) {
   EXPECT_EQ(std::memcmp(p1.data(), p2.data(), size_t(p1.size()) * 4), 0);
 }
 
+TEST(ModelFormat, ScaleLayerKeepsItsValuesThroughTheFile) {
+  Network net(parse_architecture("scale:255:0.5,conv:2x3,relu,flatten,dense:10"), "scaled");
+  net.init_params(7);
+  const std::vector<uint8_t> bytes = serialize_model(net);
+  const Network loaded = deserialize_model(bytes.data(), bytes.size());
+  EXPECT_EQ(loaded.architecture().spec(), "input:28x28x1,scale:255:0.5,conv:2x3:same,relu,flatten,dense:10");
+  EXPECT_EQ(loaded.architecture().layers[0], net.architecture().layers[0]);
+}
+
 TEST(ModelFormat, FileSizeIsHeaderPlusFourOrTwoBytesPerParameter) {
   Network net = small_network();
   // 32-byte fixed header + name + label count + 10 labels of 1 byte + temperature + layer

@@ -1,5 +1,6 @@
 // Choosing the model the pad recognises with: the shipped ones (models/manifest.json), a model
-// file from disk or dropped on the page, a model trained here; and downloading the current one.
+// file from disk or dropped on the page (a digitpad model, or an .onnx file), a model trained
+// here; and downloading the current one, as a digitpad model or as ONNX.
 import { downloadBytes } from './download.js';
 import { showPageError } from './page-error.js';
 
@@ -16,6 +17,11 @@ async function fetchBytes(url) {
   if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
+
+// ONNX is converted by ./onnx/, fetched only when used.
+const loadOnnx = () => import('./onnx/onnx-ui.js');
+const isOnnxFile = (fileName) => /\.onnx$/i.test(fileName);
+const fileStem = (label) => label.replace(/[^\w.-]+/g, '-').replace(/\.(bin|onnx)$/i, '');
 
 export class ModelPicker {
   #recognizer;
@@ -41,7 +47,18 @@ export class ModelPicker {
     });
     $('download-model').addEventListener('click', () => {
       const { bytes, label } = this.#recognizer.current;
-      downloadBytes(bytes, `${label.replace(/[^\w.-]+/g, '-').replace(/\.bin$/, '')}.bin`);
+      downloadBytes(bytes, `${fileStem(label)}.bin`);
+    });
+    $('download-onnx').addEventListener('click', async () => {
+      const { bytes, label } = this.#recognizer.current;
+      const shipped = this.#manifest.models.find((m) => m.id === this.#inUseKey);
+      try {
+        const { exportOnnx } = await loadOnnx();
+        downloadBytes(exportOnnx(this.#recognizer.digitpad, bytes, { accuracy: shipped?.testAccuracy }), `${fileStem(label)}.onnx`);
+        showPageError('');
+      } catch (error) {
+        showPageError(`Could not export ${label} as ONNX: ${error.message}`);
+      }
     });
   }
 
@@ -52,9 +69,25 @@ export class ModelPicker {
     this.#select.disabled = false;
   }
 
-  /** A model file's bytes (from the file input or dropped on the page). */
-  useFile(bytes, fileName) {
-    this.useCustom(bytes, fileName, 'file');
+  /** A model file's bytes (from the file input or dropped on the page): digitpad's or ONNX. */
+  async useFile(bytes, fileName) {
+    if (!isOnnxFile(fileName)) return this.useCustom(bytes, fileName, 'file');
+    const choice = ++this.#choice;
+    try {
+      const { onnxToModel } = await loadOnnx();
+      const converted = await onnxToModel(this.#recognizer.digitpad, bytes, fileName);
+      if (converted && choice === this.#choice) return this.useCustom(converted, fileName, 'file');
+    } catch (error) {
+      if (choice === this.#choice) this.#refuse(fileName, error);
+    }
+    return false;
+  }
+
+  // The current model stays; the message says why the other is not used.
+  #refuse(label, error) {
+    this.#select.value = this.#inUseKey;
+    this.#inUse(false);
+    showPageError(`${label} is not a usable model: ${error.message}. Still using ${this.#recognizer.current.label}.`);
   }
 
   /**
@@ -66,9 +99,7 @@ export class ModelPicker {
     try {
       this.#recognizer.use(bytes, label);
     } catch (error) {
-      this.#select.value = this.#inUseKey;
-      this.#inUse(false);
-      showPageError(`${label} is not a usable model: ${error.message}. Still using ${this.#recognizer.current.label}.`);
+      this.#refuse(label, error);
       return false;
     }
     showPageError('');

@@ -17,6 +17,11 @@ export class Recognizer {
     return recognizer;
   }
 
+  /** The WebAssembly module's API (web/digitpad.js), for the ONNX converter. */
+  get digitpad() {
+    return this.#dp;
+  }
+
   /** The core's table of training options (the studio builds its settings form from it). */
   get trainOptionKeys() {
     return this.#dp.trainOptionKeys();

@@ -10,7 +10,7 @@ import { showPageError } from './page-error.js';
 import { RecognitionView } from './recognition-view.js';
 import { Recognizer } from './recognizer.js';
 import { initTheme } from './theme.js';
-import { initTraining } from './training/studio.js';
+import { initOnDemand } from './on-demand.js';
 
 const $ = (id) => document.getElementById(id);
 const pad = new DrawingPad($('pad'));
@@ -18,6 +18,7 @@ applyChartTheme();
 const view = new RecognitionView();
 let recognizer = null;
 let models = null;
+let onDemand = null;  // the studio and "Inside the network", loaded when opened
 
 function recognizeNow(final) {
   if (!recognizer?.ready) return;
@@ -26,6 +27,7 @@ function recognizeNow(final) {
   performance.measure(final ? 'digitpad-final-reading' : 'digitpad-live-reading',
     { end: performance.now(), duration: result.latencyMs });
   view.show(result, final);
+  onDemand?.showReading(result, final);
 }
 
 initTheme($('theme-toggle'), () => {
@@ -69,7 +71,7 @@ async function start() {
     const manifest = await manifestResponse.json();
     models = new ModelPicker(recognizer, manifest, () => recognizeNow(true));
     await models.start();
-    initTraining({
+    onDemand = initOnDemand({
       manifest,
       recognizer,
       useModel: (bytes, label) => models.useCustom(bytes, label, 'trained'),

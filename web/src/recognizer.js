@@ -40,6 +40,16 @@ export class Recognizer {
     this.#label = label;
   }
 
+  /** The model in use on one 28x28 input: each layer's output and the attribution (DigitModel.explain). */
+  explain(image, target = -1) {
+    return this.#model.explain(image, target);
+  }
+
+  /** A layer's weights in the model in use (DigitModel.layerWeights). */
+  layerWeights(index) {
+    return this.#model.layerWeights(index);
+  }
+
   /**
    * imageData: RGBA pixels of a drawing; needs a model (ready). One call into WebAssembly
    * preprocesses and reads it: { state: 'empty' | 'not-digit' | 'digit', reason ('dot', 'flick',

@@ -9,7 +9,11 @@ import { initSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** manifest: models/manifest.json; useModel(bytes, label); currentSeen(): the last recognition (what "it is a N" saves). */
+/**
+ * manifest: models/manifest.json; useModel(bytes, label); currentSeen(): the last recognition
+ * (what "it is a N" saves). Returns { client, data }: the worker and its data, which "Where it
+ * fails" measures with too.
+ */
 export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   const client = new TrainingClient();
   const data = new TrainingData(client);
@@ -40,7 +44,11 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     const request = settings.trainRequest();  // the form as it was when Start was pressed
     runPanel.runJob('train', () => request);
   });
-  $('training-panel').addEventListener('toggle', () => {
+  // The studio loads when a panel is opened: the training panel may be open already.
+  const preloadIfOpen = () => {
     if ($('training-panel').open && !data.loaded) data.preload();
-  });
+  };
+  $('training-panel').addEventListener('toggle', preloadIfOpen);
+  preloadIfOpen();
+  return { client, data };
 }

@@ -4,9 +4,9 @@
 // images with what was read and how sure. A click on a cell of the matrix shows its images.
 import { allCorrections, correctionsAsSet } from '../corrections/store.js';
 import { Request } from '../training/protocol.js';
+import { percent, renderConfusion } from './confusion.js';
 
 const SHOWN = 120;  // gallery images at most at once
-const percent = (p) => `${(p * 100).toFixed(1)}%`;
 
 function digitCanvas(pixels, label) {
   const canvas = document.createElement('canvas');
@@ -78,38 +78,10 @@ export class FailuresView {
   }
 
   #renderMatrix() {
-    const { evaluation, classes } = this.#result;
-    const short = (k) => (classes[k].length > 2 ? 'not' : classes[k]);  // "not a digit" as "not"
-    const table = this.#root.querySelector('.confusion');
-    const head = document.createElement('tr');
-    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: 'true ↓ read →' }));
-    classes.forEach((_, k) => head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: short(k), title: classes[k] })));
-    head.append(Object.assign(document.createElement('th'), { scope: 'col', textContent: 'accuracy' }));
-    const rows = evaluation.confusion.map((row, t) => {
-      const tr = document.createElement('tr');
-      tr.append(Object.assign(document.createElement('th'), { scope: 'row', textContent: short(t), title: classes[t] }));
-      const total = row.reduce((a, b) => a + b, 0);
-      row.forEach((count, p) => {
-        const td = document.createElement('td');
-        if (t === p) {
-          td.className = 'confusion-right';
-          td.textContent = String(count);
-        } else if (count > 0) {
-          const button = Object.assign(document.createElement('button'), { type: 'button', textContent: String(count) });
-          button.setAttribute('aria-label', `${count} ${classes[t]} read as ${classes[p]}: show them`);
-          button.addEventListener('click', () => this.#show({ label: t, predicted: p }));
-          td.append(button);
-          td.className = 'confusion-wrong';
-          td.style.backgroundColor = `rgba(214, 39, 40, ${(0.12 + 0.5 * Math.min(1, (count / Math.max(1, total)) * 10)).toFixed(2)})`;
-        }
-        td.dataset.count = String(count);
-        tr.append(td);
-      });
-      tr.append(Object.assign(document.createElement('td'), { className: 'confusion-accuracy', textContent: total ? percent(evaluation.perClassAccuracy[t]) : '—' }));
-      return tr;
-    });
-    table.replaceChildren(Object.assign(document.createElement('caption'), { textContent: `Confusion matrix of the model in use on ${this.#result.what}: rows the true class, columns what was read` }), head, ...rows);
-    table.dataset.total = String(evaluation.confusion.flat().reduce((a, b) => a + b, 0));
+    const { evaluation, classes, what } = this.#result;
+    renderConfusion(this.#root.querySelector('.confusion'), evaluation, classes,
+      `Confusion matrix of the model in use on ${what}: rows the true class, columns what was read`,
+      (label, predicted) => this.#show({ label, predicted }));
   }
 
   // The gallery: every misread image (the first SHOWN), or one cell's: filter { label, predicted }.

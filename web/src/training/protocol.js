@@ -10,7 +10,8 @@
 //   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
 //             options: the training options' keys (dp.trainOptionKeys()) and the model's name
 //             -> { model, testAccuracy, testImages, best: { model, testAccuracy, epoch }, cancelled };
-//             'started' { architecture, options: every key as the trainer got it } first
+//             'started' { architecture, options: every key as the trainer got it } first; 'epoch'
+//             { epoch, loss, accuracy, testAccuracy, classes, confusion, perClassAccuracy } after each epoch
 //   pause, resume, cancel -> {}
 //   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
 //   failures  { modelBytes, pixels?, labels?, limit } -> { evaluation, misread: { count, indices,

@@ -238,6 +238,7 @@ function trainingSet(extra) {
 
 async function runJob(id, trainer, epochs) {
   const start = performance.now();
+  const { classes } = trainer.info;  // what each row of the epochs' confusion matrices is
   let trainingMs = 0;
   let batches = 4;
   let lastPost = 0;
@@ -267,7 +268,8 @@ async function runJob(id, trainer, epochs) {
     if (p.epochDone) {
       const evaluation = trainer.evaluate(data.test.pixels, data.test.labels);
       finalAccuracy = evaluation.accuracy;
-      reply(id, Reply.EPOCH, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy });
+      reply(id, Reply.EPOCH, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy,
+        classes, confusion: evaluation.confusion, perClassAccuracy: evaluation.perClassAccuracy });
       if (!best || evaluation.accuracy > best.testAccuracy) {
         best = { model: trainer.exportModel(), testAccuracy: evaluation.accuracy, epoch: p.epoch };
       }

@@ -477,6 +477,33 @@ val parse_idx_files(const val& images, const val& labels) {
   });
 }
 
+// An architecture spec checked by the core without building it: { spec (canonical), parameters,
+// multiplyAdds (per image), layers: [{ name, shape: [h, w, c], parameters, multiplyAdds }] };
+// a bad spec throws the core's message.
+val describe_architecture(const std::string& spec) {
+  return guarded([&] {
+    const Architecture arch = parse_architecture(spec);
+    val layers = val::array();
+    double parameters = 0, multiply_adds = 0;
+    for (const LayerSummary& s : Network::summarize(arch)) {
+      val layer = val::object();
+      layer.set("name", s.name);
+      layer.set("shape", shape_to_js(s.output));
+      layer.set("parameters", double(s.parameters));
+      layer.set("multiplyAdds", double(s.multiply_adds));
+      layers.call<void>("push", layer);
+      parameters += double(s.parameters);
+      multiply_adds += double(s.multiply_adds);
+    }
+    val out = val::object();
+    out.set("spec", arch.spec());
+    out.set("parameters", parameters);
+    out.set("multiplyAdds", multiply_adds);
+    out.set("layers", layers);
+    return out;
+  });
+}
+
 // The training options' table: [{name, flag, group, type, min, max, choices, default, ...}].
 val train_option_keys_js() { return guarded([&] { return parse_json(train_option_keys_json()); }); }
 
@@ -507,5 +534,6 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   function("preprocess", &preprocess);
   function("parseIdx", &parse_idx_files);
   function("trainOptionKeys", &train_option_keys_js);
+  function("describeArchitecture", &describe_architecture);
   function("heapBytesInUse", &heap_bytes_in_use);
 }

@@ -178,6 +178,12 @@ export async function loadDigitpad(options = {}) {
      * 'boolean', 'choice'), min, max, minExclusive, choices, default, adamDefault, description }.
      */
     trainOptionKeys: () => module.trainOptionKeys(),
+    /**
+     * An architecture spec checked by the core, without building it: { spec (canonical),
+     * parameters, multiplyAdds (per image, forward), layers: [{ name, shape: [h, w, c],
+     * parameters, multiplyAdds }] }; a bad spec throws the core's message.
+     */
+    describeArchitecture: (spec) => module.describeArchitecture(spec),
     /** MNIST IDX files (uncompressed bytes) -> { count, rows, cols, pixels, labels }; throws if malformed. */
     parseIdx: (images, labels) => module.parseIdx(images, labels),
     /**

@@ -54,6 +54,20 @@ int64_t Network::parameter_count(const Architecture& arch) {
   return total;
 }
 
+std::vector<LayerSummary> Network::summarize(const Architecture& arch) {
+  std::vector<LayerSummary> out;
+  for (const auto& layer : build_layers(arch)) {
+    const LayerSpec& spec = layer->spec();
+    const Shape y = layer->output_shape();
+    int64_t multiply_adds = 0;
+    // A weight is used once per output position: dense once, a conv filter at every pixel.
+    if (spec.kind == LayerKind::Dense) multiply_adds = layer->weight_count();
+    if (spec.kind == LayerKind::Conv2D) multiply_adds = layer->weight_count() * y.height * y.width;
+    out.push_back({spec.str(), y, layer->param_count(), multiply_adds});
+  }
+  return out;
+}
+
 Network::Network(const Architecture& arch, std::string name)
     : arch_(arch), name_(std::move(name)), layers_(build_layers(arch)) {
   int64_t total = 0;

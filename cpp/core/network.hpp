@@ -28,6 +28,14 @@ struct Explanation {
   Matrix gradient_times_input;  // gradient .* input, elementwise: input size x 1
 };
 
+// One layer of an architecture, as the layer editor shows it: what it computes for one image.
+struct LayerSummary {
+  std::string name;         // the spec token, e.g. "conv:16x3:same"
+  Shape output;             // its output shape
+  int64_t parameters = 0;   // weights and biases
+  int64_t multiply_adds = 0;  // per image, forward: dense units x inputs, conv per output value a patch
+};
+
 class Network {
  public:
   // Validates the architecture against its input shape (throws ConfigError) and allocates
@@ -39,6 +47,8 @@ class Network {
   // Validates an architecture and counts its parameters without allocating them, so a
   // loader can check a file's sizes before trusting it (throws ConfigError).
   static int64_t parameter_count(const Architecture& arch);
+  // The same validation, and each layer's output shape, parameters and multiply-adds.
+  static std::vector<LayerSummary> summarize(const Architecture& arch);
 
   const Architecture& architecture() const { return arch_; }
   const std::string& name() const { return name_; }

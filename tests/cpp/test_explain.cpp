@@ -226,3 +226,22 @@ TEST(Explain, RejectsBadTargetsAndShapes) {
                 .find("one input of 12 values"),
             std::string::npos);
 }
+
+// 28x28x1 -> conv 4 filters 3x3 same: 28x28x4, 4*9 + 4 = 40 parameters, 28*28*4*9 = 28,224
+// multiply-adds; maxpool 2: 14x14x4; flatten: 784; dense 10: 7,850 parameters, 7,840 multiply-adds.
+TEST(Summary, ShapesParametersAndMultiplyAddsByHand) {
+  const auto layers = Network::summarize(parse_architecture("conv:4x3:same,relu,maxpool:2,flatten,dense:10"));
+  ASSERT_EQ(layers.size(), 5u);
+  EXPECT_EQ(layers[0].name, "conv:4x3:same");
+  EXPECT_EQ(layers[0].output, (Shape{28, 28, 4}));
+  EXPECT_EQ(layers[0].parameters, 40);
+  EXPECT_EQ(layers[0].multiply_adds, 28224);
+  EXPECT_EQ(layers[1].multiply_adds, 0);
+  EXPECT_EQ(layers[2].output, (Shape{14, 14, 4}));
+  EXPECT_EQ(layers[3].output, (Shape{1, 1, 784}));
+  EXPECT_EQ(layers[4].parameters, 7850);
+  EXPECT_EQ(layers[4].multiply_adds, 7840);
+  EXPECT_NE(expect_throw_message([] { Network::summarize(parse_architecture("conv:4x3,flatten,dense:12")); })
+                .find("the last layer must give 10 outputs"),
+            std::string::npos);
+}

@@ -121,3 +121,18 @@ test('10,000 explanations leave the heap unchanged', () => {
   expect(dp.heapBytesInUse()).toBe(heap);
   model.dispose();
 });
+
+test('describeArchitecture: each layer\'s shape, parameters and multiply-adds (as tests/cpp/test_explain.cpp works them out), or the core\'s message', () => {
+  const d = dp.describeArchitecture('conv:4x3:same,relu,maxpool:2,flatten,dense:10');
+  expect(d.spec).toBe('input:28x28x1,conv:4x3:same,relu,maxpool:2,flatten,dense:10');
+  expect(d.layers.map((l) => [l.name, l.shape, l.parameters, l.multiplyAdds])).toEqual([
+    ['conv:4x3:same', [28, 28, 4], 40, 28224], ['relu', [28, 28, 4], 0, 0], ['maxpool:2', [14, 14, 4], 0, 0],
+    ['flatten', [1, 1, 784], 0, 0], ['dense:10', [1, 1, 10], 7850, 7840]]);
+  expect([d.parameters, d.multiplyAdds]).toEqual([7890, 36064]);
+  // The same count as a network built from the spec.
+  const trainer = dp.createTrainer(d.spec);
+  expect(trainer.info.parameters).toBe(d.parameters);
+  trainer.dispose();
+  expect(() => dp.describeArchitecture('conv:4x3,flatten,dense:12')).toThrow(/the last layer must give 10 outputs/);
+  expect(() => dp.describeArchitecture('conv:4x3,pool,dense:10')).toThrow(/pool/);
+});

@@ -4,6 +4,7 @@ import { createTrainingCharts } from './charts.js';
 import { TrainingClient } from './client.js';
 import { initCorrectionsPanel } from './corrections-panel.js';
 import { TrainingData } from './data.js';
+import { initLayerEditor } from './layer-editor.js';
 import { initRunPanel } from './run-panel.js';
 import { initSettings } from './settings.js';
 
@@ -18,7 +19,9 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   const client = new TrainingClient();
   const data = new TrainingData(client);
   client.onCrash = () => data.forget();
-  const settings = initSettings(manifest, recognizer.trainOptionKeys);
+  let settings = null;
+  const layerEditor = initLayerEditor(recognizer, $('train-layers'), () => settings?.refresh());
+  settings = initSettings(manifest, recognizer.trainOptionKeys, layerEditor);
   let corrections = null;
   const runPanel = initRunPanel({
     client,

@@ -4,7 +4,10 @@
 // and "Where it fails" measures the model in use in the studio's worker (the confusion matrix
 // sums to the test set, a cell shows its images); on desktop and phone, in both themes, with
 // screenshots in test-artifacts/.
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeEach, describe, expect, test } from 'vitest';
+import { ROOT } from '../js/helpers.js';
 import { DIGIT_STROKES, drawStrokes, predictionOf, waitForText } from './browser.js';
 import { nextFrames, saveScreenshot, touchStrokes } from './looks.js';
 import { pageSuite } from './suite.js';
@@ -91,6 +94,31 @@ describe('desktop', () => {
     expect(await page.locator('#inside-why .why-filters canvas').getAttribute('aria-label')).toBe('dense:512: the first 64 of 512 units of 28×28');
     expect(await page.locator('#inside-why .why-layers canvas').count()).toBe(3);
     expect(await whyTarget(page)).toBe(String(await page.locator('#prediction').getAttribute('data-digit')));
+  });
+
+  test('every model side by side on one drawing: the shipped ones and a loaded file', async () => {
+    await openInside(page);
+    await drawStrokes(page, DIGIT_STROKES[7]);
+    await page.waitForSelector('#compare-table[data-rows="1"]');  // the model in use
+    await page.click('#compare-load');
+    await page.waitForSelector('#compare-table[data-rows="6"]', { timeout: 30_000 });
+    const rows = () => page.locator('#compare-table tr[data-answer]').evaluateAll((trs) => trs.map((tr) => ({
+      name: tr.querySelector('th').textContent, answer: tr.dataset.answer, confidence: Number(tr.dataset.confidence) })));
+    const shipped = await rows();
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/manifest.json'), 'utf8'));
+    expect(shipped.map((r) => r.name)).toEqual(manifest.models.map((m) => (m.id === manifest.default ? `${m.name} (in use)` : m.name)));
+    // The model in use answers as the page does.
+    const page7 = await predictionOf(page);
+    expect(shipped[0].answer).toBe(page7.digit);
+    expect(shipped[0].confidence).toBeCloseTo(Number(page7.confidence), 3);
+    for (const row of shipped) expect(row.answer).toBe('7');
+    // A model file (the small CNN's bytes under another name) joins once it is used.
+    await page.setInputFiles('#model-input', { name: 'my-model.bin', mimeType: 'application/octet-stream', buffer: fs.readFileSync(path.join(ROOT, 'models/small-cnn.bin')) });
+    await page.waitForSelector('#compare-table[data-rows="7"]');
+    const all = await rows();
+    expect(all.at(-1)).toEqual({ ...all[1], name: 'my-model.bin (in use)' });
+    await page.locator('#inside-compare').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'inside-compare-desktop');
   });
 
   test.each(['light', 'dark'])('where the default model fails: the confusion matrix sums to the test set, a cell shows its images; %s theme', async (scheme) => {

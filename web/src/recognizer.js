@@ -67,6 +67,11 @@ export class Recognizer {
     return (multiplyAdds * 64) / (Math.max(best, 0.1) / 1000);
   }
 
+  /** Another model from model-file bytes, beside the one in use (the caller owns it); throws if invalid. */
+  loadModel(bytes) {
+    return this.#dp.loadModel(bytes);
+  }
+
   /** A layer's weights in the model in use (DigitModel.layerWeights). */
   layerWeights(index) {
     return this.#model.layerWeights(index);

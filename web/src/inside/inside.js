@@ -1,6 +1,7 @@
 // "Inside the network": loaded when its panel is first opened (on-demand.js). Why this
-// answer, live for the drawing on the pad, and where the model in use fails.
+// answer, live for the drawing on the pad; models compared on it; where the model in use fails.
 import './inside.css';
+import { CompareView } from './compare.js';
 import { FailuresView } from './failures.js';
 import { WhyView } from './why.js';
 
@@ -29,6 +30,13 @@ const MARKUP = `
       <p class="why-time muted"></p>
     </div>
   </div>
+  <div class="inside-compare" id="inside-compare">
+    <h3>Compare models on this drawing</h3>
+    <p class="muted">Every shipped model and each model used on the pad this visit (one trained here, a file), on the same drawing, when a stroke ends.</p>
+    <button type="button" class="compare-load" id="compare-load">Add every shipped model</button>
+    <p class="compare-status" role="status"></p>
+    <div class="confusion-box"><table class="compare-table" id="compare-table"></table></div>
+  </div>
   <div class="inside-failures" id="inside-failures">
     <h3>Where it fails</h3>
     <p class="muted">The model in use on the test images of the data chosen in the studio below (the MNIST subset unless you choose another), or on your own corrected drawings.</p>
@@ -46,16 +54,19 @@ const MARKUP = `
   </div>`;
 
 /** context: the page's (on-demand.js). Returns { showReading(result, final) }. */
-export function initInside({ recognizer, currentSeen, loadStudio }) {
+export function initInside({ recognizer, manifest, currentSeen, loadStudio }) {
   const panel = $('inside-panel');
   const root = $('inside');
   root.innerHTML = MARKUP;
   const why = new WhyView($('inside-why'), recognizer);
   new FailuresView($('inside-failures'), { recognizer, loadStudio });
-  const showReading = (result) => {
-    if (panel.open && result) why.showReading(result);
+  const compare = new CompareView($('inside-compare'), { recognizer, manifest });
+  const showReading = (result, final) => {
+    if (!panel.open || !result) return;
+    why.showReading(result);
+    if (final) compare.showReading(result);
   };
-  panel.addEventListener('toggle', () => showReading(currentSeen()));
-  showReading(currentSeen());
+  panel.addEventListener('toggle', () => showReading(currentSeen(), true));
+  showReading(currentSeen(), true);
   return { showReading };
 }

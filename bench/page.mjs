@@ -64,7 +64,8 @@ try {
     await drawStrokes(page, DIGIT_STROKES[[0, 1, 4, 7][i % 4]]);
     await page.click('#clear');
   }
-  const insideWhyMs = await page.evaluate(() => performance.getEntriesByName('digitpad-inside-why').map((e) => e.duration));
+  const [insideWhyMs, insideExplainMs] = await page.evaluate(() => ['why', 'explain'].map((part) =>
+    performance.getEntriesByName(`digitpad-inside-${part}`).map((e) => e.duration)));
 
   const figures = {
     firstLoadGzipBytes: totalGzip,
@@ -80,6 +81,7 @@ try {
     finalReadingMsMax: Math.max(...readingMs.final),
     insideWhyMsMedian: median(insideWhyMs),
     insideWhyUpdates: insideWhyMs.length,
+    insideExplainMsMedian: median(insideExplainMs),
   };
   saveResults('page', figures);
   process.stderr.write(`page: ${(totalGzip / 1024).toFixed(1)} KB gzip, ready in ${figures.navigationToReadyMsMedian.toFixed(0)} ms\n`);

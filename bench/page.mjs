@@ -1,6 +1,7 @@
 // Page figures in Debian's Chromium, against the built site served from a sub-path:
 // first-load transfer size (gzip), time from navigation to the first possible prediction,
-// and draw-to-prediction latency (pointer up -> #prediction updated). Prints a table and
+// draw-to-prediction latency (pointer up -> #prediction updated), and with "Inside the network"
+// open the time each frame spends explaining the drawing and drawing the explanation. Prints a table and
 // merges the figures into bench/results.json. Run: npm run bench (after npm run build).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,6 +66,16 @@ try {
   }
   const numberMs = await page.evaluate(() => ['live', 'final'].flatMap((kind) =>
     performance.getEntriesByName(`digitpad-${kind}-reading`).map((e) => e.duration)));
+  // "Inside the network" open: every reading is also explained (each layer's activations and
+  // the attribution, Model.explain) and drawn; its own measure times that part of each frame.
+  await page.click('#inside-panel summary');
+  await page.waitForSelector('body[data-inside-ready=true]');
+  for (let i = 0; i < 20; i++) {
+    await drawStrokes(page, DIGIT_STROKES[[0, 1, 4, 7][i % 4]]);
+    await page.click('#clear');
+  }
+  const [insideWhyMs, insideExplainMs] = await page.evaluate(() => ['why', 'explain'].map((part) =>
+    performance.getEntriesByName(`digitpad-inside-${part}`).map((e) => e.duration)));
 
   const figures = {
     firstLoadGzipBytes: totalGzip,
@@ -81,6 +92,9 @@ try {
     numberReadingMsMedian: median(numberMs),
     numberReadings: numberMs.length,
     numbersReadRight: `${numbersRead}/5`,
+    insideWhyMsMedian: median(insideWhyMs),
+    insideWhyUpdates: insideWhyMs.length,
+    insideExplainMsMedian: median(insideExplainMs),
   };
   saveResults('page', figures);
   process.stderr.write(`page: ${(totalGzip / 1024).toFixed(1)} KB gzip, ready in ${figures.navigationToReadyMsMedian.toFixed(0)} ms\n`);

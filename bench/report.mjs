@@ -105,6 +105,7 @@ row('draw to prediction', page.drawToPredictionMsMedian !== undefined ? `${page.
 row('live reading while drawing (pixels to answer, one a frame)', page.liveReadingMsMedian !== undefined ? `${page.liveReadingMsMedian.toFixed(2)} ms` : '—', page.liveReadings ? `median of ${page.liveReadings}` : '');
 row('final reading when a stroke ends', page.finalReadingMsMedian !== undefined ? `${page.finalReadingMsMedian.toFixed(2)} ms` : '—', page.finalReadingMsMax !== undefined ? `max ${page.finalReadingMsMax.toFixed(2)} ms` : '');
 row('a 4-digit number being written on the wide pad (every reading)', page.numberReadingMsMedian !== undefined ? `${page.numberReadingMsMedian.toFixed(2)} ms` : '—', page.numberReadings ? `median of ${page.numberReadings}; read right ${page.numbersReadRight}` : '');
+row('"Inside the network": explain and draw a frame (default model)', page.insideWhyMsMedian !== undefined ? `${page.insideWhyMsMedian.toFixed(2)} ms` : '—', page.insideWhyUpdates ? `median of ${page.insideWhyUpdates}; Model.explain ${page.insideExplainMsMedian?.toFixed(2)} ms of it` : '');
 row("MLP training in the page's worker", bt.mlp ? `${int(bt.mlp.samplesPerSecond)} samples/s` : '—', bt.mlp ? `one epoch ${bt.mlp.seconds.toFixed(1)} s` : '');
 row("default CNN training in the page's worker (its recipe)", bt.cnn ? `${int(bt.cnn.samplesPerSecond)} samples/s` : '—', bt.cnn ? `one epoch ${bt.cnn.seconds.toFixed(1)} s` : '');
 row('draw to prediction while the CNN trains', bt.padLatencyWhileTrainingMs ? `${bt.padLatencyWhileTrainingMs.median.toFixed(1)} ms` : '—', bt.padLatencyWhileTrainingMs ? `max ${bt.padLatencyWhileTrainingMs.max.toFixed(1)} ms` : '');
@@ -134,6 +135,7 @@ const targets = [
   ['pen suite >= 99% read right (issue 15)', pen?.accuracy, (v) => v >= 0.99, (v) => `${(100 * v).toFixed(1)}%`],
   ['live reading on the page < 2 ms a frame (median; issue 15)', page.liveReadingMsMedian, (v) => v < 2, (v) => `${v.toFixed(2)} ms`],
   ['final reading at pen-up < 10 ms (median; issue 15)', page.finalReadingMsMedian, (v) => v < 10, (v) => `${v.toFixed(2)} ms`],
+  ['"Inside the network" activations + attribution < 5 ms a frame (median; issue 18)', page.insideWhyMsMedian, (v) => v < 5, (v) => `${v.toFixed(2)} ms`],
 ];
 console.log('\ntargets:');
 for (const [what, value, met, show] of targets) {

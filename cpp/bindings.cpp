@@ -104,6 +104,8 @@ OptionList options_from_js(const val& options) {
   return given;
 }
 
+val shape_to_js(Shape s) { return val::array(std::vector<int>{s.height, s.width, s.channels}); }
+
 val describe_network(const Network& net) {
   val info = val::object();
   info.set("name", net.name());
@@ -111,7 +113,7 @@ val describe_network(const Network& net) {
   info.set("loss", std::string(loss_name(net.architecture().loss)));
   info.set("parameters", double(net.param_count()));
   const Shape in = net.input_shape();
-  info.set("inputShape", val::array(std::vector<int>{in.height, in.width, in.channels}));
+  info.set("inputShape", shape_to_js(in));
   info.set("classes", val::array(net.class_labels()));
   // As the shortest text that reads back as the same float (1.0444119, not 1.0444118976593018),
   // the number `digitpad info --json` prints.
@@ -245,13 +247,7 @@ class ModelHandle {
   // probabilities (10, or 11 with "not a digit").
   val predict(const val& inputs, int count) {
     return guarded([&] {
-      const int size = net_.input_shape().size();
-      if (count < 1 || count > 100000) throw ConfigError("count must be 1..100000");
-      if (js_length(inputs, "inputs") != size_t(count) * size_t(size))
-        throw ConfigError("inputs must hold count x " + std::to_string(size) + " values");
-      input_.resize(size, count);
-      copy_from_js(inputs, input_.data(), size_t(input_.size()));
-      if (!input_.allFinite()) throw ConfigError("inputs contain NaN or Inf");
+      inputs_from_js(inputs, count);
       net_.predict(input_, probs_);
       return copy_to_js("Float32Array", probs_.data(), size_t(probs_.size()));
     });
@@ -308,6 +304,52 @@ class ModelHandle {
     });
   }
 
+  // One input (784 values in 0..1, e.g. readDrawing's image) explained in one call:
+  // { target: the class explained, layers: [{ name: the layer's spec token, shape: [h, w, c],
+  // values: Float32Array, its output (HWC) }], gradient: Float32Array(784), the gradient of
+  // the target's score, gradientTimesInput: Float32Array(784) }. target: a class, or -1 for
+  // the top one.
+  val explain(const val& input, int target) {
+    return guarded([&] {
+      inputs_from_js(input, 1);
+      net_.explain(input_, target, explanation_);
+      val layers = val::array();
+      for (int i = 0; i < net_.layer_count(); ++i) {
+        const Matrix& values = explanation_.outputs[size_t(i)];
+        val layer = val::object();
+        layer.set("name", net_.layer(i).spec().str());
+        layer.set("shape", shape_to_js(net_.layer(i).output_shape()));
+        layer.set("values", copy_to_js("Float32Array", values.data(), size_t(values.size())));
+        layers.call<void>("push", layer);
+      }
+      val out = val::object();
+      out.set("target", explanation_.target);
+      out.set("layers", layers);
+      out.set("gradient", copy_to_js("Float32Array", explanation_.gradient.data(), size_t(explanation_.gradient.size())));
+      out.set("gradientTimesInput", copy_to_js("Float32Array", explanation_.gradient_times_input.data(),
+                                               size_t(explanation_.gradient_times_input.size())));
+      return out;
+    });
+  }
+
+  // Layer `index`'s weights (a dense or conv layer): { name, units, patchShape: [h, w, c] (a
+  // conv filter's K x K x C, a dense unit's input shape), values: Float32Array(units x patch),
+  // unit after unit, each patch HWC }.
+  val layer_weights(int index) const {
+    return guarded([&] {
+      const Matrix weights = net_.layer_weights(index);  // patch x units
+      const Layer& layer = net_.layer(index);
+      const LayerSpec& spec = layer.spec();
+      const Shape in = layer.input_shape();
+      val out = val::object();
+      out.set("name", spec.str());
+      out.set("units", spec.units);
+      out.set("patchShape", shape_to_js(spec.kind == LayerKind::Conv2D ? Shape{spec.kernel, spec.kernel, in.channels} : in));
+      out.set("values", copy_to_js("Float32Array", weights.data(), size_t(weights.size())));
+      return out;
+    });
+  }
+
   val describe() const { return guarded([&] { return describe_network(net_); }); }
 
   // encoding: 'f32' or 'f16' (float16 parameters: half the bytes).
@@ -319,8 +361,20 @@ class ModelHandle {
   }
 
  private:
+  // inputs: count x input size floats in 0..1 -> input_ (input size x count), validated.
+  void inputs_from_js(const val& inputs, int count) {
+    const int size = net_.input_shape().size();
+    if (count < 1 || count > 100000) throw ConfigError("count must be 1..100000");
+    if (js_length(inputs, "inputs") != size_t(count) * size_t(size))
+      throw ConfigError("inputs must hold count x " + std::to_string(size) + " values");
+    input_.resize(size, count);
+    copy_from_js(inputs, input_.data(), size_t(input_.size()));
+    if (!input_.allFinite()) throw ConfigError("inputs contain NaN or Inf");
+  }
+
   Network net_;
   Matrix input_, probs_;  // reused between calls: no allocation per prediction
+  Explanation explanation_;  // its buffers too
   NumberReader number_reader_;  // its buffers too
 };
 
@@ -459,6 +513,33 @@ val parse_idx_files(const val& images, const val& labels) {
   });
 }
 
+// An architecture spec checked by the core without building it: { spec (canonical), parameters,
+// multiplyAdds (per image), layers: [{ name, shape: [h, w, c], parameters, multiplyAdds }] };
+// a bad spec throws the core's message.
+val describe_architecture(const std::string& spec) {
+  return guarded([&] {
+    const Architecture arch = parse_architecture(spec);
+    val layers = val::array();
+    double parameters = 0, multiply_adds = 0;
+    for (const LayerSummary& s : Network::summarize(arch)) {
+      val layer = val::object();
+      layer.set("name", s.name);
+      layer.set("shape", shape_to_js(s.output));
+      layer.set("parameters", double(s.parameters));
+      layer.set("multiplyAdds", double(s.multiply_adds));
+      layers.call<void>("push", layer);
+      parameters += double(s.parameters);
+      multiply_adds += double(s.multiply_adds);
+    }
+    val out = val::object();
+    out.set("spec", arch.spec());
+    out.set("parameters", parameters);
+    out.set("multiplyAdds", multiply_adds);
+    out.set("layers", layers);
+    return out;
+  });
+}
+
 // The training options' table: [{name, flag, group, type, min, max, choices, default, ...}].
 val train_option_keys_js() { return guarded([&] { return parse_json(train_option_keys_json()); }); }
 
@@ -476,6 +557,8 @@ EMSCRIPTEN_BINDINGS(digitpad) {
       .function("predict", &ModelHandle::predict)
       .function("readDrawing", &ModelHandle::read_drawing)
       .function("readNumber", &ModelHandle::read_number)
+      .function("explain", &ModelHandle::explain)
+      .function("layerWeights", &ModelHandle::layer_weights)
       .function("describe", &ModelHandle::describe)
       .function("toBytes", &ModelHandle::to_bytes);
   class_<TrainerHandle>("Trainer")
@@ -489,5 +572,6 @@ EMSCRIPTEN_BINDINGS(digitpad) {
   function("preprocess", &preprocess);
   function("parseIdx", &parse_idx_files);
   function("trainOptionKeys", &train_option_keys_js);
+  function("describeArchitecture", &describe_architecture);
   function("heapBytesInUse", &heap_bytes_in_use);
 }

@@ -9,6 +9,9 @@
 //          confidence, probabilities, notDigit, box, image }] }
 //   model.predict(pixels784)                         // Float32Array(10, or 11 with "not a digit")
 //   model.predictBatch(pixels, count)                // Float32Array(classes * count)
+//   model.explain(image784, target = -1)             // why: { target, layers: [{ name, shape, values }],
+//                                                    //   gradient, gradientTimesInput } (Float32Array(784) each)
+//   model.layerWeights(index)                        // { name, units, patchShape, values }: a layer's filters
 //   model.info                                       // { name, architecture, loss, parameters, inputShape,
 //                                                    //   classes: ['0', ..., '9'(, 'not a digit')], temperature }
 //   model.toBytes(); model.toBytes('f16'); model.dispose();   // float32 or float16 parameters
@@ -116,6 +119,27 @@ export class DigitModel extends Owned {
   onnxParameters() {
     return this.handle.onnxParameters();
   }
+  /**
+   * What the network does with one input (784 values, e.g. readDrawing's image), in one call:
+   *   target: the class explained (`target`, or with -1 the top class: the network's answer);
+   *   layers: each layer's output, [{ name: its spec token ('conv:16x3:same', 'relu', ...),
+   *     shape: [height, width, channels], values: Float32Array (HWC) }], the last one the scores
+   *     (logits for cross-entropy models);
+   *   gradient: Float32Array(784), d score[target] / d input pixel (a backward pass to the input);
+   *   gradientTimesInput: Float32Array(784), the gradient times the input: where the ink
+   *     pushed the answer up (positive) or down.
+   */
+  explain(input, target = -1) {
+    return this.handle.explain(input, target);
+  }
+  /**
+   * A dense or conv layer's weights: { name, units (filters or outputs), patchShape: [h, w, c]
+   * (a filter's K x K x C, or a dense unit's input shape), values: Float32Array(units x patch),
+   * one unit after another, each HWC }. Throws for a layer without weights.
+   */
+  layerWeights(index) {
+    return this.handle.layerWeights(index);
+  }
   /** The model file's bytes (Uint8Array), its parameters as float32 ('f32') or float16 ('f16', half the bytes). */
   toBytes(encoding = 'f32') {
     return this.handle.toBytes(encoding);
@@ -167,6 +191,12 @@ export async function loadDigitpad(options = {}) {
      * 'boolean', 'choice'), min, max, minExclusive, choices, default, adamDefault, description }.
      */
     trainOptionKeys: () => module.trainOptionKeys(),
+    /**
+     * An architecture spec checked by the core, without building it: { spec (canonical),
+     * parameters, multiplyAdds (per image, forward), layers: [{ name, shape: [h, w, c],
+     * parameters, multiplyAdds }] }; a bad spec throws the core's message.
+     */
+    describeArchitecture: (spec) => module.describeArchitecture(spec),
     /** MNIST IDX files (uncompressed bytes) -> { count, rows, cols, pixels, labels }; throws if malformed. */
     parseIdx: (images, labels) => module.parseIdx(images, labels),
     /**

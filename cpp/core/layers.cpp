@@ -60,9 +60,11 @@ const Matrix& DenseLayer::forward(const Matrix& x, const ForwardContext&) {
 
 const Matrix& DenseLayer::backward(const Matrix& x, const Matrix& dy) {
   const auto batch = static_cast<int>(dy.cols());
-  // dW = dy x^T: out x in
-  gemm_nt(outputs_, fan_in_, batch, dy.data(), outputs_, x.data(), fan_in_, dw_.data(), outputs_);
-  row_sums(dy.data(), outputs_, batch, db_.data());  // db: out
+  if (param_grads_needed_) {
+    // dW = dy x^T: out x in
+    gemm_nt(outputs_, fan_in_, batch, dy.data(), outputs_, x.data(), fan_in_, dw_.data(), outputs_);
+    row_sums(dy.data(), outputs_, batch, db_.data());  // db: out
+  }
   if (input_grad_needed_) {
     dx_.resize(fan_in_, batch);
     // dx = W^T dy: in x batch
@@ -99,10 +101,12 @@ const Matrix& Conv2DLayer::backward(const Matrix& x, const Matrix& dy) {
   const auto batch = static_cast<int>(dy.cols());
   const int positions = output_shape_.height * output_shape_.width;
   const int columns = positions * batch;
-  // dW = dy patches^T: F x patch, with dy viewed as F x (Ho*Wo*batch)
-  gemm_nt(outputs_, fan_in_, columns, dy.data(), outputs_, patches_.data(), fan_in_, dw_.data(),
-          outputs_);
-  row_sums(dy.data(), outputs_, columns, db_.data());
+  if (param_grads_needed_) {
+    // dW = dy patches^T: F x patch, with dy viewed as F x (Ho*Wo*batch)
+    gemm_nt(outputs_, fan_in_, columns, dy.data(), outputs_, patches_.data(), fan_in_, dw_.data(),
+            outputs_);
+    row_sums(dy.data(), outputs_, columns, db_.data());
+  }
   if (input_grad_needed_) {
     dpatches_.resize(fan_in_, columns);
     // dpatches = W^T dy: patch x (Ho*Wo*batch)

@@ -46,14 +46,19 @@ class Layer {
   // come from dy) and returns dx: in x batch (left empty when input gradients are off).
   virtual const Matrix& backward(const Matrix& x, const Matrix& dy) = 0;
 
-  // The first layer's input gradient is never used; skipping it saves a GEMM.
+  // The first layer's input gradient is never used in training; skipping it saves a GEMM.
   void set_input_grad_needed(bool needed) { input_grad_needed_ = needed; }
+  bool input_grad_needed() const { return input_grad_needed_; }
+  // Explaining an input (Network::explain) needs only input gradients: skipping the
+  // parameter gradients halves a weighted layer's backward pass.
+  void set_param_grads_needed(bool needed) { param_grads_needed_ = needed; }
 
  protected:
   LayerSpec spec_;
   Shape input_shape_;
   Shape output_shape_;
   bool input_grad_needed_ = true;
+  bool param_grads_needed_ = true;
   Matrix y_;   // output cache: out x batch
   Matrix dx_;  // input-gradient cache: in x batch
 };

@@ -1,6 +1,7 @@
 #include "network.hpp"
 
 #include <cstdio>
+#include <string>
 
 #include "errors.hpp"
 #include "loss.hpp"
@@ -51,6 +52,20 @@ int64_t Network::parameter_count(const Architecture& arch) {
   int64_t total = 0;
   for (const auto& layer : build_layers(arch)) total += layer->param_count();
   return total;
+}
+
+std::vector<LayerSummary> Network::summarize(const Architecture& arch) {
+  std::vector<LayerSummary> out;
+  for (const auto& layer : build_layers(arch)) {
+    const LayerSpec& spec = layer->spec();
+    const Shape y = layer->output_shape();
+    int64_t multiply_adds = 0;
+    // A weight is used once per output position: dense once, a conv filter at every pixel.
+    if (spec.kind == LayerKind::Dense) multiply_adds = layer->weight_count();
+    if (spec.kind == LayerKind::Conv2D) multiply_adds = layer->weight_count() * y.height * y.width;
+    out.push_back({spec.str(), y, layer->param_count(), multiply_adds});
+  }
+  return out;
 }
 
 Network::Network(const Architecture& arch, std::string name)
@@ -106,9 +121,76 @@ const Matrix& Network::forward(const Matrix& x, const ForwardContext& ctx) {
   return *a;
 }
 
-void Network::backward(const Matrix& dout) {
+void Network::backward(const Matrix& dout) { backward_to_input(dout); }
+
+const Matrix& Network::backward_to_input(const Matrix& dout) {
   const Matrix* d = &dout;
   for (size_t i = layers_.size(); i-- > 0;) d = &layers_[i]->backward(*layer_inputs_[i], *d);
+  return *d;
+}
+
+namespace {
+
+// While explaining: the first layer's input gradient on, parameter gradients off; training's
+// settings come back when it ends, even by an exception.
+class InputGradientsOnly {
+ public:
+  explicit InputGradientsOnly(std::vector<std::unique_ptr<Layer>>& layers)
+      : layers_(layers), first_needed_(layers.front()->input_grad_needed()) {
+    layers_.front()->set_input_grad_needed(true);
+    for (auto& layer : layers_) layer->set_param_grads_needed(false);
+  }
+  ~InputGradientsOnly() {
+    layers_.front()->set_input_grad_needed(first_needed_);
+    for (auto& layer : layers_) layer->set_param_grads_needed(true);
+  }
+  InputGradientsOnly(const InputGradientsOnly&) = delete;
+  InputGradientsOnly& operator=(const InputGradientsOnly&) = delete;
+
+ private:
+  std::vector<std::unique_ptr<Layer>>& layers_;
+  bool first_needed_;
+};
+
+}  // namespace
+
+void Network::explain(const Matrix& x, int target, Explanation& out) {
+  if (x.rows() != input_shape().size() || x.cols() != 1)
+    throw ConfigError("explain takes one input of " + std::to_string(input_shape().size()) +
+                      " values");
+  if (target < -1 || target >= classes())
+    throw ConfigError("the class to explain must be -1 (the top one) or 0.." +
+                      std::to_string(classes() - 1) + ", got " + std::to_string(target));
+  InputGradientsOnly scope(layers_);
+  const Matrix& scores = forward(x, ForwardContext{});  // classes x 1
+  out.outputs.resize(layers_.size());
+  for (size_t i = 0; i < layers_.size(); ++i)  // layer i's output is layer i+1's input
+    out.outputs[i] = i + 1 < layers_.size() ? *layer_inputs_[i + 1] : scores;
+  Eigen::Index top = 0;
+  scores.col(0).maxCoeff(&top);
+  out.target = target < 0 ? int(top) : target;
+  // d score[target] / d scores: one-hot
+  target_gradient_.setZero(classes(), 1);
+  target_gradient_(out.target, 0) = 1.0f;
+  out.gradient = backward_to_input(target_gradient_);
+  out.gradient_times_input.resize(x.rows(), 1);
+  out.gradient_times_input.array() = out.gradient.array() * x.array();
+}
+
+Matrix Network::layer_weights(int i) const {
+  if (i < 0 || i >= layer_count())
+    throw ConfigError("layer " + std::to_string(i) + " does not exist (the network has " +
+                      std::to_string(layer_count()) + ")");
+  int64_t offset = 0;
+  for (int j = 0; j < i; ++j) offset += layers_[size_t(j)]->param_count();
+  const Layer& layer = *layers_[size_t(i)];
+  if (layer.weight_count() == 0)
+    throw ConfigError("layer " + std::to_string(i) + " (" + layer.spec().str() +
+                      ") has no weights");
+  // Stored as W: units x fan_in, column-major (layers.hpp): a unit's weights are a row of W.
+  const int units = layer.spec().units;  // dense outputs or conv filters
+  const auto fan_in = Eigen::Index(layer.weight_count() / units);
+  return Eigen::Map<const Matrix>(params_.data() + offset, units, fan_in).transpose();
 }
 
 void Network::predict(const Matrix& x, Matrix& probs) {

@@ -20,6 +20,22 @@ constexpr float kMaxTemperature = 20.0f;
 // Throws ConfigError unless t is in [kMinTemperature, kMaxTemperature] (NaN is not).
 void validate_temperature(float t);
 
+// What a network did with one input, layer by layer: the studio's "why this answer".
+struct Explanation {
+  int target = -1;              // the class explained
+  std::vector<Matrix> outputs;  // each layer's output for the input: layer(i).output_shape().size() x 1
+  Matrix gradient;              // d score[target] / d input: input size x 1
+  Matrix gradient_times_input;  // gradient .* input, elementwise: input size x 1
+};
+
+// One layer of an architecture, as the layer editor shows it: what it computes for one image.
+struct LayerSummary {
+  std::string name;         // the spec token, e.g. "conv:16x3:same"
+  Shape output;             // its output shape
+  int64_t parameters = 0;   // weights and biases
+  int64_t multiply_adds = 0;  // per image, forward: dense units x inputs, conv per output value a patch
+};
+
 class Network {
  public:
   // Validates the architecture against its input shape (throws ConfigError) and allocates
@@ -31,6 +47,8 @@ class Network {
   // Validates an architecture and counts its parameters without allocating them, so a
   // loader can check a file's sizes before trusting it (throws ConfigError).
   static int64_t parameter_count(const Architecture& arch);
+  // The same validation, and each layer's output shape, parameters and multiply-adds.
+  static std::vector<LayerSummary> summarize(const Architecture& arch);
 
   const Architecture& architecture() const { return arch_; }
   const std::string& name() const { return name_; }
@@ -64,6 +82,20 @@ class Network {
   // dout: classes x batch, the loss gradient for the last forward. Writes grads().
   void backward(const Matrix& dout);
 
+  // Explains one input x (input size x 1, as forward takes it) at inference: every layer's
+  // output, and by a backward pass to the input the gradient of the target class's score
+  // (its logit for cross-entropy models, its output for MSE: the probabilities' softmax would
+  // only dim the map where the network is sure). target: a class, or -1 for the top one.
+  // Reuses out's buffers, so explaining input after input allocates nothing. grads() and
+  // what training's backward computes are left as they were. Throws ConfigError for a bad
+  // target or shape.
+  void explain(const Matrix& x, int target, Explanation& out);
+
+  // Layer i's weights, one column per output unit (a conv filter as its K x K x C patch in HWC
+  // order, a dense unit as its fan-in in the input's HWC order): fan_in x units. Throws
+  // ConfigError for a layer without weights.
+  Matrix layer_weights(int i) const;
+
   // Class probabilities, classes x batch: softmax of the logits over the temperature for
   // cross-entropy models; for MSE models the outputs clamped at 0 and normalised to sum 1.
   void predict(const Matrix& x, Matrix& probs);
@@ -77,6 +109,11 @@ class Network {
   std::vector<std::unique_ptr<Layer>> layers_;
   FloatBuffer params_, grads_, decay_mask_;
   std::vector<const Matrix*> layer_inputs_;  // inputs of the last forward, for backward
+  Matrix target_gradient_;                    // explain's one-hot dout: classes x 1
+
+  // Backward from dout (classes x batch) through every layer; returns the first layer's input
+  // gradient (empty unless that layer's input gradient is on).
+  const Matrix& backward_to_input(const Matrix& dout);
 };
 
 }  // namespace digitpad

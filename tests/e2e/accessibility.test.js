@@ -1,5 +1,5 @@
 // The page for people who see it differently or use no mouse: axe-core finds no serious or
-// critical violation (page, open studio, open corrections panel; light and dark; desktop and
+// critical violation (page, open studio, open corrections panel, open "Inside the network"; light and dark; desktop and
 // phone; with a digit and with a drawing that is not one); what axe cannot see on canvases and
 // borders is measured here: the result and the chart read by a screen reader, chart text, the
 // greyed chart's bars and control borders in contrast, target sizes, disabled buttons that look
@@ -11,9 +11,13 @@ import { canvasPaint, canvasTextContrast, coloursOf, contrastRatio, nextFrames, 
 import { pageSuite } from './suite.js';
 
 const SCHEMES = ['light', 'dark'];
-const openPanel = (page, id) => page.evaluate((panel) => { document.getElementById(panel).open = true; }, id);
+// The studio's code loads when one of its panels first opens: wait for it.
+async function openPanel(page, id) {
+  await page.evaluate((panel) => { document.getElementById(panel).open = true; }, id);
+  await page.waitForSelector(id === 'inside-panel' ? 'body[data-inside-ready=true]' : 'body[data-studio-ready=true]');
+}
 
-/** axe on the page, then with the studio open, then with the corrections panel open. */
+/** axe on the page, then with the studio open, then the corrections panel, then "Inside the network". */
 async function expectNoSeriousViolations(page, scheme) {
   await page.emulateMedia({ colorScheme: scheme });
   await nextFrames(page);
@@ -23,6 +27,9 @@ async function expectNoSeriousViolations(page, scheme) {
   await page.evaluate(() => { document.getElementById('training-panel').open = false; });
   await openPanel(page, 'corrections-panel');
   expect(await seriousAxeViolations(page), `${scheme}: corrections open`).toEqual([]);
+  await openPanel(page, 'inside-panel');
+  await page.waitForSelector('#inside-why[data-target]:not([data-target=""])');
+  expect(await seriousAxeViolations(page), `${scheme}: inside the network open`).toEqual([]);
 }
 
 describe('desktop', () => {
@@ -35,6 +42,18 @@ describe('desktop', () => {
   test.each(SCHEMES)('axe: no serious or critical violation, %s theme', async (scheme) => {
     await drawStrokes(page, DIGIT_STROKES[7]);
     await expectNoSeriousViolations(page, scheme);
+  });
+
+  test('axe: no serious or critical violation in "Where it fails" with its matrix and gallery, both themes', async () => {
+    await openPanel(page, 'inside-panel');
+    await page.click('#failures-test');
+    await page.waitForSelector('#inside-failures .failures-result:not([hidden])', { timeout: 60_000 });
+    await page.locator('#confusion .confusion-wrong button').first().click();
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await nextFrames(page);
+      expect(await seriousAxeViolations(page), scheme).toEqual([]);
+    }
   });
 
   test.each(SCHEMES)('axe: no serious or critical violation when the drawing is not a digit, %s theme', async (scheme) => {

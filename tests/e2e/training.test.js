@@ -7,6 +7,7 @@ import { beforeEach, expect, test } from 'vitest';
 import { recipeArgs } from '../../web/src/recipe.js';
 import { ROOT, runNative } from '../js/helpers.js';
 import { DIGIT_STROKES, drawStrokes, installLatencyProbe, predictionOf, readLatencies, waitForText } from './browser.js';
+import { saveScreenshot } from './looks.js';
 import { pageSuite } from './suite.js';
 
 const suite = pageSuite({
@@ -40,11 +41,25 @@ test('train the default MLP preset for an epoch, then use it', async () => {
   expect(await page.locator('#loss-chart').getAttribute('aria-label')).toMatch(/^Training loss \(smoothed\): \d+\.\d{3} at epoch \d\.\d$/);
   expect(await page.locator('#accuracy-chart').getAttribute('aria-label')).toMatch(/^Training accuracy \(smoothed\): \d+\.\d% at epoch \d\.\d; test accuracy after epoch 1: \d+\.\d%$/);
 
+  // Where the run's model fails after its epoch: the confusion matrix of the 2,000 test images.
+  await waitForText(page, '#train-confusion caption', /^After epoch 1, on the test images: .* \(test accuracy \d+\.\d%\)$/);
+  expect(await page.locator('#train-confusion').getAttribute('data-total')).toBe('2000');
+  const diagonal = await page.locator('#train-confusion .confusion-right').evaluateAll((cells) => cells.reduce((sum, c) => sum + Number(c.dataset.count), 0));
+  expect(diagonal / 2000).toBeCloseTo(accuracy, 6);
+  await page.locator('#train-confusion').scrollIntoViewIfNeeded();
+  await saveScreenshot(page, 'studio-epoch-confusion');
+
   await page.click('#train-use');
   await waitForText(page, '#model-info', /^Trained here \(\d+\.\d%\)/);
   expect(await page.locator('#model-select').inputValue()).toBe('trained');
   await drawStrokes(page, DIGIT_STROKES[1]);
   expect((await predictionOf(page)).digit).toBe('1');
+
+  // ... and in "Where it fails", the model in use now, with its misread images.
+  await page.click('#inside-panel summary');
+  await page.click('#failures-test');
+  await waitForText(page, '#failures-status', /^Trained here .*: \d+\.\d% of 2,000 test images read right; \d+ misread\.$/, 30_000);
+  expect(await page.locator('#confusion').getAttribute('data-total')).toBe('2000');
 });
 
 test('progress and charts advance, the pad answers within 100 ms while training, cancel keeps the best', async () => {

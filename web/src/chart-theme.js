@@ -20,7 +20,9 @@ export function applyChartTheme() {
       scale.grid.color = grid;
       scale.border.color = grid;
     }
-    if (chart.options.plugins.legend) chart.options.plugins.legend.labels.color = text;
+    // Only charts with the Legend plugin have legend labels (the studio's, which registers it).
+    const legendLabels = chart.options.plugins.legend?.labels;
+    if (legendLabels) legendLabels.color = text;
     chart.update('none');
   }
 }

@@ -10,7 +10,7 @@ import { showPageError } from './page-error.js';
 import { RecognitionView } from './recognition-view.js';
 import { Recognizer } from './recognizer.js';
 import { initTheme } from './theme.js';
-import { initTraining } from './training/studio.js';
+import { initOnDemand } from './on-demand.js';
 
 const $ = (id) => document.getElementById(id);
 const pad = new DrawingPad($('pad'));
@@ -18,6 +18,7 @@ applyChartTheme();
 const view = new RecognitionView();
 let recognizer = null;
 let models = null;
+let onDemand = null;  // the studio and "Inside the network", loaded when opened
 
 // User timing for the benchmark (bench/page.mjs): live readings and final ones, apart. The
 // browser keeps every entry, so a long drawing session starts over past a bound.
@@ -37,6 +38,7 @@ function recognizeNow(final) {
   const result = recognizer.recognize(pad.pixels(), pad.strokes());
   recordReadingTime(final, result.latencyMs);
   view.show(result, final);
+  onDemand?.showReading(view.lastSeen, final);  // the digit shown: a number's picked one
 }
 
 initTheme($('theme-toggle'), () => {
@@ -80,7 +82,7 @@ async function start() {
     const manifest = await manifestResponse.json();
     models = new ModelPicker(recognizer, manifest, () => recognizeNow(true));
     await models.start();
-    initTraining({
+    onDemand = initOnDemand({
       manifest,
       recognizer,
       useModel: (bytes, label) => models.useCustom(bytes, label, 'trained'),

@@ -45,6 +45,43 @@ export class Recognizer {
     this.#label = label;
   }
 
+  /** The model in use on one 28x28 input: each layer's output and the attribution (DigitModel.explain). */
+  explain(image, target = -1) {
+    return this.#model.explain(image, target);
+  }
+
+  /** An architecture spec checked by the core: shapes, parameters, multiply-adds (dp.describeArchitecture). */
+  describeArchitecture(spec) {
+    return this.#dp.describeArchitecture(spec);
+  }
+
+  /**
+   * This machine's speed in multiply-adds per second: the model in use on a batch of 64 blank
+   * images, the best of 5 runs (what the layer editor's time estimates scale by).
+   */
+  measureSpeed() {
+    const { multiplyAdds } = this.#dp.describeArchitecture(this.#model.info.architecture);
+    const [h, w, c] = this.#model.info.inputShape;
+    const batch = new Float32Array(64 * h * w * c);
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      this.#model.predictBatch(batch, 64);
+      best = Math.min(best, performance.now() - start);
+    }
+    return (multiplyAdds * 64) / (Math.max(best, 0.1) / 1000);
+  }
+
+  /** Another model from model-file bytes, beside the one in use (the caller owns it); throws if invalid. */
+  loadModel(bytes) {
+    return this.#dp.loadModel(bytes);
+  }
+
+  /** A layer's weights in the model in use (DigitModel.layerWeights). */
+  layerWeights(index) {
+    return this.#model.layerWeights(index);
+  }
+
   /**
    * imageData: RGBA pixels of a drawing; strokes: the pen's strokes in those pixels (DrawingPad
    * strokes()) or null for an image. Needs a model (ready). One call into WebAssembly splits the

@@ -71,3 +71,10 @@ export async function importCorrections(text) {
   await transaction('readwrite', (store) => added.forEach((c) => store.add({ ...c, saved })));
   return { added: added.length, skipped };
 }
+
+/** Corrections as one set the worker takes: { pixels: Uint8Array(count x 784), labels }. */
+export function correctionsAsSet(list) {
+  const pixels = new Uint8Array(list.length * 784);
+  list.forEach((c, i) => pixels.set(c.pixels, i * 784));
+  return { pixels, labels: Uint8Array.from(list, (c) => c.label) };
+}

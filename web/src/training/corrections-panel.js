@@ -1,7 +1,7 @@
 // The user's corrections in the studio: "it is a 4" saves the drawing as one, the count,
 // export, import, forgetting them (after asking, with an Undo), and fine-tuning the current
 // model on them (a run like any other).
-import { addCorrection, allCorrections, clearCorrections, exportCorrections, importCorrections, restoreCorrections } from '../corrections/store.js';
+import { addCorrection, allCorrections, clearCorrections, correctionsAsSet, exportCorrections, importCorrections, restoreCorrections } from '../corrections/store.js';
 import { downloadBytes } from '../download.js';
 import { dataChoice } from './data.js';
 import { Request } from './protocol.js';
@@ -21,11 +21,7 @@ export function splitForFineTuning(saved) {
   return { train: saved.filter((_, i) => i % 5 !== 4), test: saved.filter((_, i) => i % 5 === 4), heldOut: true };
 }
 
-const asSet = (list) => {
-  const pixels = new Uint8Array(list.length * 784);
-  list.forEach((c, i) => pixels.set(c.pixels, i * 784));
-  return { pixels, labels: Uint8Array.from(list, (c) => c.label) };
-};
+const asSet = correctionsAsSet;
 
 const sameImage = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 

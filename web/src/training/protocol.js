@@ -10,9 +10,12 @@
 //   train     { spec, options } | { modelBytes, options, extra: { pixels, labels, repeat, mnist } }
 //             options: the training options' keys (dp.trainOptionKeys()) and the model's name
 //             -> { model, testAccuracy, testImages, best: { model, testAccuracy, epoch }, cancelled };
-//             'started' { architecture, options: every key as the trainer got it } first
+//             'started' { architecture, options: every key as the trainer got it } first; 'epoch'
+//             { epoch, loss, accuracy, testAccuracy, classes, confusion, perClassAccuracy } after each epoch
 //   pause, resume, cancel -> {}
 //   evaluate  { modelBytes, pixels?, labels? } -> evaluation (default: the loaded test set)
+//   failures  { modelBytes, pixels?, labels?, limit } -> { evaluation, misread: { count, indices,
+//             labels, predicted, confidence, pixels (limit x 784 at most) } }: where the model fails
 
 /** What the page asks of the worker. */
 export const Request = Object.freeze({
@@ -22,6 +25,7 @@ export const Request = Object.freeze({
   RESUME: 'resume',
   CANCEL: 'cancel',
   EVALUATE: 'evaluate',
+  FAILURES: 'failures',
 });
 
 /** What the worker sends back: events while a request runs, then a result or an error. */

@@ -2,6 +2,7 @@
 // the charts, and renders the run's view: Start, Pause/Resume, Cancel, Fine-tune, status,
 // progress, the offered model (Use, Download, Discard) and the error line.
 import { downloadBytes } from '../download.js';
+import { percent, renderConfusion } from '../inside/confusion.js';
 import { Reply, Request } from './protocol.js';
 import { RunState, TrainingRun, viewOf } from './run-state.js';
 
@@ -52,6 +53,7 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
   async function runJob(kind, prepareRequest) {
     const attempt = run.begin(kind);
     charts.reset();
+    $('train-confusion').hidden = true;
     try {
       await data.ensure();
       if (!run.isCurrent(attempt)) return null;  // cancelled while the data loaded
@@ -67,6 +69,7 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
             charts.addProgress(event);
           } else {
             charts.addEpoch(event);
+            showEpochConfusion(event);
           }
         },
       });
@@ -76,6 +79,13 @@ export function initRunPanel({ client, data, charts, useModel, shippedModels, sa
       if (run.isCurrent(attempt)) run.fail(error);
       return null;
     }
+  }
+
+  // Where the run's model fails on the test images after each epoch (the core's evaluate).
+  function showEpochConfusion(event) {
+    const table = $('train-confusion');
+    renderConfusion(table, event, event.classes, `After epoch ${event.epoch + 1}, on the test images: rows the true class, columns what was read (test accuracy ${percent(event.testAccuracy)})`, null);
+    table.hidden = false;
   }
 
   // A crash rejects these too; the run's own 'train' request reports it, so they stay quiet.

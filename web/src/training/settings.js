@@ -48,8 +48,11 @@ function defaultsFor(keys, optimizer) {
   return Object.fromEntries(keys.map((k) => [k.name, optimizer === 'adam' && k.adamDefault !== null ? k.adamDefault : k.default]));
 }
 
-/** Fills the preset selector and the option fields; returns the settings' API. */
-export function initSettings(manifest, keys) {
+/**
+ * Fills the preset selector and the option fields; returns the settings' API. layerEditor:
+ * initLayerEditor's, the network of the "Custom layers" preset.
+ */
+export function initSettings(manifest, keys, layerEditor) {
   const groups = new Map();
   for (const key of keys) {
     if (!groups.has(key.group)) {
@@ -70,6 +73,7 @@ export function initSettings(manifest, keys) {
     ...manifest.presets.map((p) => ({ id: p.id, name: `Seed: ${p.name} (published ${p.publishedAccuracy})`, ...p.recipe })),
     ...manifest.models.map((m) => ({ id: `shipped-${m.id}`, name: `${m.name} (shipped)`, ...m.recipe })),
     { id: 'custom', name: 'Custom: hidden layers below', architecture: null, options: {} },
+    { id: 'custom-layers', name: 'Custom layers: any network, CNNs too', architecture: null, options: { optimizer: 'adam', learningRate: 0.002, epochs: 1 } },
   ];
   const presetSelect = $('train-preset');
   presetSelect.replaceChildren(...presets.map((p) => new Option(p.name, p.id)));
@@ -79,6 +83,7 @@ export function initSettings(manifest, keys) {
   function architecture() {
     const preset = selected();
     if (preset.architecture) return preset.architecture;
+    if (preset.id === 'custom-layers') return layerEditor.spec();
     const sizes = $('train-hidden').value.split(',').map((s) => s.trim()).filter(Boolean);
     const act = $('train-activation').value;
     const dropout = Number($('train-dropout').value);
@@ -114,12 +119,14 @@ export function initSettings(manifest, keys) {
 
   function applyPreset() {
     const preset = selected();
-    // The custom network's fields mean nothing with a preset's architecture: not shown at all.
+    // The custom MLP's fields mean nothing with another preset's architecture: not shown at all.
+    const mlp = preset.id === 'custom';
     for (const id of CUSTOM_FIELDS) {
-      $(id).disabled = Boolean(preset.architecture);
-      $(id).closest('label').hidden = Boolean(preset.architecture);
+      $(id).disabled = !mlp;
+      $(id).closest('label').hidden = !mlp;
     }
-    $('hidden-help').hidden = Boolean(preset.architecture);
+    $('hidden-help').hidden = !mlp;
+    layerEditor.show(preset.id === 'custom-layers');
     const values = { ...defaultsFor(keys, preset.options.optimizer), ...preset.options };
     for (const key of keys) {
       if (key.type === 'boolean') input(key).checked = Boolean(values[key.name]);
@@ -136,6 +143,8 @@ export function initSettings(manifest, keys) {
   applyPreset();
 
   return {
+    /** The spec shown and its command line follow a change made outside the form's fields. */
+    refresh: showSpec,
     /** The request of a run: the spec and every training option, with the model's name. */
     trainRequest: () => ({
       spec: architecture(),

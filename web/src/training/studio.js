@@ -4,17 +4,24 @@ import { createTrainingCharts } from './charts.js';
 import { TrainingClient } from './client.js';
 import { initCorrectionsPanel } from './corrections-panel.js';
 import { TrainingData } from './data.js';
+import { initLayerEditor } from './layer-editor.js';
 import { initRunPanel } from './run-panel.js';
 import { initSettings } from './settings.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** manifest: models/manifest.json; useModel(bytes, label); currentSeen(): the last recognition (what "it is a N" saves). */
+/**
+ * manifest: models/manifest.json; useModel(bytes, label); currentSeen(): the last recognition
+ * (what "it is a N" saves). Returns { client, data }: the worker and its data, which "Where it
+ * fails" measures with too.
+ */
 export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
   const client = new TrainingClient();
   const data = new TrainingData(client);
   client.onCrash = () => data.forget();
-  const settings = initSettings(manifest, recognizer.trainOptionKeys);
+  let settings = null;
+  const layerEditor = initLayerEditor(recognizer, $('train-layers'), () => settings?.refresh());
+  settings = initSettings(manifest, recognizer.trainOptionKeys, layerEditor);
   let corrections = null;
   const runPanel = initRunPanel({
     client,
@@ -40,7 +47,11 @@ export function initTraining({ manifest, recognizer, useModel, currentSeen }) {
     const request = settings.trainRequest();  // the form as it was when Start was pressed
     runPanel.runJob('train', () => request);
   });
-  $('training-panel').addEventListener('toggle', () => {
+  // The studio loads when a panel is opened: the training panel may be open already.
+  const preloadIfOpen = () => {
     if ($('training-panel').open && !data.loaded) data.preload();
-  });
+  };
+  $('training-panel').addEventListener('toggle', preloadIfOpen);
+  preloadIfOpen();
+  return { client, data };
 }

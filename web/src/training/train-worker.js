@@ -155,17 +155,67 @@ const handlers = {
   },
 
   async [Request.EVALUATE](id, { modelBytes, pixels, labels }) {
+    return evaluateOn(await dpReady, modelBytes, evaluationSet(pixels, labels));
+  },
+
+  async [Request.FAILURES](id, { modelBytes, pixels, labels, limit = 500 }) {
     const dp = await dpReady;
-    const set = pixels ? { pixels, labels } : data?.test;
-    if (!set) throw new ProtocolError('DataError', 'no test data loaded');
-    const trainer = dp.trainerFromModel(new Uint8Array(modelBytes), {});
-    try {
-      return trainer.evaluate(set.pixels, set.labels);
-    } finally {
-      trainer.dispose();
-    }
+    const set = evaluationSet(pixels, labels);
+    const evaluation = evaluateOn(dp, modelBytes, set);
+    const misread = misreadImages(dp, modelBytes, set, limit);
+    return [{ evaluation, misread }, [misread.pixels.buffer]];
   },
 };
+
+// The given images, or else the loaded test set.
+function evaluationSet(pixels, labels) {
+  const set = pixels ? { pixels, labels } : data?.test;
+  if (!set) throw new ProtocolError('DataError', 'no test data loaded');
+  return set;
+}
+
+function evaluateOn(dp, modelBytes, set) {
+  const trainer = dp.trainerFromModel(new Uint8Array(modelBytes), {});
+  try {
+    return trainer.evaluate(set.pixels, set.labels);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+// The images the model reads wrong (its top class is not the label), in the set's order: how
+// many, and the first `limit` with what was read and how sure (the model's probability of it).
+function misreadImages(dp, modelBytes, set, limit) {
+  const model = dp.loadModel(new Uint8Array(modelBytes));
+  const found = { indices: [], labels: [], predicted: [], confidence: [] };
+  let count = 0;
+  try {
+    const classes = model.info.classes.length;
+    const slice = 256;
+    const inputs = new Float32Array(slice * 784);
+    for (let first = 0; first < set.labels.length; first += slice) {
+      const n = Math.min(slice, set.labels.length - first);
+      for (let i = 0; i < n * 784; i++) inputs[i] = set.pixels[first * 784 + i] / 255;
+      const probabilities = model.predictBatch(inputs.subarray(0, n * 784), n);
+      for (let j = 0; j < n; j++) {
+        let top = 0;
+        for (let k = 1; k < classes; k++) if (probabilities[j * classes + k] > probabilities[j * classes + top]) top = k;
+        if (top === set.labels[first + j]) continue;
+        if (count++ >= limit) continue;
+        found.indices.push(first + j);
+        found.labels.push(set.labels[first + j]);
+        found.predicted.push(top);
+        found.confidence.push(probabilities[j * classes + top]);
+      }
+    }
+  } finally {
+    model.dispose();
+  }
+  const pixels = new Uint8Array(found.indices.length * 784);
+  found.indices.forEach((index, i) => pixels.set(set.pixels.subarray(index * 784, (index + 1) * 784), i * 784));
+  return { count, indices: Uint32Array.from(found.indices), labels: Uint8Array.from(found.labels),
+    predicted: Uint8Array.from(found.predicted), confidence: Float32Array.from(found.confidence), pixels };
+}
 
 // The training set, or for fine-tuning the first `mnist` training images with extra samples
 // (the user's corrections) mixed in `repeat` times.
@@ -188,6 +238,7 @@ function trainingSet(extra) {
 
 async function runJob(id, trainer, epochs) {
   const start = performance.now();
+  const { classes } = trainer.info;  // what each row of the epochs' confusion matrices is
   let trainingMs = 0;
   let batches = 4;
   let lastPost = 0;
@@ -217,7 +268,8 @@ async function runJob(id, trainer, epochs) {
     if (p.epochDone) {
       const evaluation = trainer.evaluate(data.test.pixels, data.test.labels);
       finalAccuracy = evaluation.accuracy;
-      reply(id, Reply.EPOCH, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy });
+      reply(id, Reply.EPOCH, { epoch: p.epoch, loss: p.loss, accuracy: p.accuracy, testAccuracy: evaluation.accuracy,
+        classes, confusion: evaluation.confusion, perClassAccuracy: evaluation.perClassAccuracy });
       if (!best || evaluation.accuracy > best.testAccuracy) {
         best = { model: trainer.exportModel(), testAccuracy: evaluation.accuracy, epoch: p.epoch };
       }

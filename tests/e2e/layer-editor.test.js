@@ -58,7 +58,7 @@ test('the layers as a list and as text, checked by the core as they change', asy
   expect(await page.locator('#layer-summary tr').count()).toBe(0);
   // Text: a bad token is the core's message, a stride the rows cannot edit stays as it is.
   await page.fill('#train-layers-spec', 'conv:4x3,pool:2,dense:10');
-  await waitForText(page, '#layer-status', "Not a network the core can build: unknown layer 'pool' (known: dense, conv, maxpool, flatten, dropout, relu, sigmoid, tanh)");
+  await waitForText(page, '#layer-status', "Not a network the core can build: unknown layer 'pool' (known: dense, conv, maxpool, flatten, dropout, relu, sigmoid, tanh, scale)");
   await page.fill('#train-layers-spec', 'conv:4x3:valid:s2,relu,flatten,dense:10');
   expect(await page.locator('#layer-list li:first-child code').textContent()).toBe('conv:4x3:valid:s2');
   expect((await summary())[0].slice(0, 2)).toEqual(['conv:4x3:valid:s2', '13×13×4']);

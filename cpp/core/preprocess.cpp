@@ -181,29 +181,32 @@ const char* ink_name(Ink ink) {
 
 int label_blobs(const std::vector<float>& ink, int width, int height, std::vector<int>& label) {
   label.assign(ink.size(), -1);
-  std::vector<int> stack;
+  // Pixels as (x, y) on the stack, neighbours clamped to the image: no division or bounds test
+  // per neighbour (in WebAssembly, p % width and p / width per pixel made this 13% of reading
+  // a six-digit number).
+  std::vector<std::pair<int, int>> stack;
   int count = 0;
-  for (int start = 0; start < width * height; ++start) {
-    if (ink[size_t(start)] <= kBlobInkThreshold || label[size_t(start)] >= 0) continue;
-    const int id = count++;
-    label[size_t(start)] = id;
-    stack.push_back(start);
-    while (!stack.empty()) {
-      const int p = stack.back();
-      stack.pop_back();
-      const int px = p % width, py = p / width;
-      for (int dy = -1; dy <= 1; ++dy)
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int qx = px + dx, qy = py + dy;
-          if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
-          const int q = qy * width + qx;
-          if (ink[size_t(q)] > kBlobInkThreshold && label[size_t(q)] < 0) {
-            label[size_t(q)] = id;
-            stack.push_back(q);
+  for (int y0 = 0; y0 < height; ++y0)
+    for (int x0 = 0; x0 < width; ++x0) {
+      const size_t start = size_t(y0) * size_t(width) + size_t(x0);
+      if (ink[start] <= kBlobInkThreshold || label[start] >= 0) continue;
+      const int id = count++;
+      label[start] = id;
+      stack.push_back({x0, y0});
+      while (!stack.empty()) {
+        const auto [px, py] = stack.back();
+        stack.pop_back();
+        const int x_first = std::max(px - 1, 0), x_last = std::min(px + 1, width - 1);
+        for (int qy = std::max(py - 1, 0); qy <= std::min(py + 1, height - 1); ++qy)
+          for (int qx = x_first; qx <= x_last; ++qx) {
+            const size_t q = size_t(qy) * size_t(width) + size_t(qx);
+            if (ink[q] > kBlobInkThreshold && label[q] < 0) {
+              label[q] = id;
+              stack.push_back({qx, qy});
+            }
           }
-        }
+      }
     }
-  }
   return count;
 }
 

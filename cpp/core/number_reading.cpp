@@ -288,6 +288,31 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   check_takes_drawings(net);
   check_strokes(strokes);
   const std::vector<float> ink = ink_from_rgba(rgba, width, height);
+  // Everything below works on the ink's box with room around it, not the whole pad (a digit
+  // covers a fifth of a wide pad; every pass over its pixels costs). The room is more than
+  // any step reaches past the ink (a piece's crop: 2 + 7% of its longer side), so the reading
+  // is the one the whole drawing gives.
+  PixelBox inked = PixelBox::empty(width, height);
+  for (int y = 0; y < height; ++y) {
+    const float* row = ink.data() + size_t(y) * size_t(width);
+    for (int x = 0; x < width; ++x)
+      if (row[x] > 0.0f) inked.include(x, y);
+  }
+  if (inked.is_empty()) return NumberReading{};
+  const int room = 4 + int(std::ceil(0.1f * float(inked.longer_side())));
+  const PixelBox area{std::max(0, inked.x0 - room), std::max(0, inked.y0 - room), std::min(width - 1, inked.x1 + room),
+                      std::min(height - 1, inked.y1 + room)};
+  std::vector<PenStroke> moved = strokes;
+  for (PenStroke& stroke : moved)
+    for (PenPoint& p : stroke) p.x -= float(area.x0), p.y -= float(area.y0);
+  NumberReading out = read_ink(crop(ink, width, area), area.width(), area.height(), moved, net,
+                               kFlickMaxLengthShare * float(std::min(width, height)));
+  for (NumberPart& part : out.parts) part.seen.box_x += area.x0, part.seen.box_y += area.y0;
+  return out;
+}
+
+NumberReading NumberReader::read_ink(const std::vector<float>& ink, int width, int height,
+                                     const std::vector<PenStroke>& strokes, Network& net, float whole_flick_length) {
   const size_t pixels = ink.size();
 
   // The drawing read as one digit, as read_drawing reads it: a single digit's answer, and the
@@ -295,7 +320,7 @@ NumberReading NumberReader::read(const uint8_t* rgba, int width, int height, con
   const auto whole_reading = [&]() {
     NumberReading out;
     NumberPart part;
-    part.seen = preprocess_ink(ink, width, height, kFlickMaxLengthShare * float(std::min(width, height)));
+    part.seen = preprocess_ink(ink, width, height, whole_flick_length);
     part.reading = read_drawing(part.seen, net);
     if (part.reading.state == ReadingState::Empty) return out;
     out.state = part.reading.state == ReadingState::Digit ? NumberState::Digit : NumberState::NotDigit;

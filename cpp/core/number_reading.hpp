@@ -73,6 +73,11 @@ class NumberReader {
                      Network& net);
 
  private:
+  // read on the ink alone (cropped to the ink); whole_flick_length: the flick rule's length
+  // for the drawing read as one digit, measured against the whole drawing.
+  NumberReading read_ink(const std::vector<float>& ink, int width, int height, const std::vector<PenStroke>& strokes,
+                         Network& net, float whole_flick_length);
+
   std::vector<int> blob_, owner_;  // per pixel: blob, then atom, then segment (-1: no ink)
   std::vector<int> queue_;
   std::vector<double> columns_;    // ink per column along the line

@@ -159,6 +159,8 @@ Ink classify_ink(const std::vector<float>& ink, int width, const Blobs& blobs, f
   return straight && short_stroke ? Ink::Flick : Ink::Shape;
 }
 
+}  // namespace
+
 std::vector<float> crop(const std::vector<float>& image, int width, const PixelBox& b) {
   std::vector<float> out(size_t(b.width()) * size_t(b.height()));
   for (int y = 0; y < b.height(); ++y)
@@ -166,8 +168,6 @@ std::vector<float> crop(const std::vector<float>& image, int width, const PixelB
                 out.begin() + long(size_t(y) * b.width()));
   return out;
 }
-
-}  // namespace
 
 const char* ink_name(Ink ink) {
   switch (ink) {

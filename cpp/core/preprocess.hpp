@@ -94,6 +94,9 @@ struct PixelBox {
   }
 };
 
+// The pixels of box (inside image, a width-wide row-major image) as an image of their own.
+std::vector<float> crop(const std::vector<float>& image, int width, const PixelBox& box);
+
 // Ink coverage 0..1 per pixel from RGBA, with the background decided from the border.
 std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height);
 

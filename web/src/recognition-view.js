@@ -7,6 +7,12 @@ import { CONFIDENT, topTwo } from './recognizer.js';
 
 const $ = (id) => document.getElementById(id);
 
+// Gives parent exactly count children, keeping the first ones, making new ones with make().
+function fitChildren(parent, count, make) {
+  while (parent.children.length > count) parent.lastElementChild.remove();
+  while (parent.children.length < count) parent.append(make());
+}
+
 export class RecognitionView {
   #chart = new ConfidenceChart($('chart'));
   #prediction = $('prediction');
@@ -107,45 +113,42 @@ export class RecognitionView {
     return `I read the number ${result.number}${doubts.length ? `; ${doubts.join('; ')}` : ''}.`;
   }
 
-  // A number's digits as buttons (image, digit, confidence) and boxes over the pad's ink.
+  // A number's digits as buttons (image, digit, confidence) and boxes over the pad's ink. The
+  // elements are updated in place (a reading comes every frame while writing), added or
+  // removed only when the number of digits changes.
   #showParts(result) {
     const number = result.state === 'number';
     this.#parts.hidden = !number;
-    this.#boxes.replaceChildren();
-    if (!number) {
-      this.#parts.replaceChildren();
-      return;
-    }
-    const count = result.digits.length;
-    this.#parts.replaceChildren(...result.digits.map((part, i) => {
+    const digits = number ? result.digits : [];
+    const count = digits.length;
+    fitChildren(this.#parts, count, () => {
       const button = document.createElement('button');
       button.type = 'button';
+      const image = document.createElement('canvas');
+      image.width = image.height = 28;
+      button.append(image, document.createElement('span'));
+      return button;
+    });
+    fitChildren(this.#boxes, count, () => document.createElement('div'));
+    digits.forEach((part, i) => {
+      const button = this.#parts.children[i];
       button.dataset.part = String(i);
       button.dataset.digit = part.digit ?? '';
       button.classList.toggle('unsure', isUnsure(part));
-      const image = document.createElement('canvas');
-      image.width = image.height = 28;
-      drawSeen(image.getContext('2d'), part.image);
-      const label = document.createElement('span');
-      label.textContent = part.digit === null ? '?' : `${part.digit} ${percent(part.confidence)}`;
-      button.append(image, label);
+      drawSeen(button.firstChild.getContext('2d'), part.image);
+      button.lastChild.textContent = part.digit === null ? '?' : `${part.digit} ${percent(part.confidence)}`;
       button.setAttribute('aria-label', part.digit === null
         ? `Part ${i + 1} of ${count}: not a digit`
         : `Digit ${i + 1} of ${count}: ${part.digit}, ${percent(part.confidence)} sure`);
-      return button;
-    }));
-    const { width, height } = result;
-    this.#boxes.replaceChildren(...result.digits.map((part) => {
-      const box = document.createElement('div');
+      const box = this.#boxes.children[i];
       box.className = isUnsure(part) ? 'pad-box unsure' : 'pad-box';
       Object.assign(box.style, {
-        left: `${(100 * part.box.x) / width}%`,
-        top: `${(100 * part.box.y) / height}%`,
-        width: `${(100 * part.box.width) / width}%`,
-        height: `${(100 * part.box.height) / height}%`,
+        left: `${(100 * part.box.x) / result.width}%`,
+        top: `${(100 * part.box.y) / result.height}%`,
+        width: `${(100 * part.box.width) / result.width}%`,
+        height: `${(100 * part.box.height) / result.height}%`,
       });
-      return box;
-    }));
+    });
   }
 
   // Shows part i's chart and image (the only part of a single digit) and makes it the one

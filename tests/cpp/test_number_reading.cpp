@@ -353,3 +353,27 @@ TEST(Cli, ReadRefusesWhatIsNotAPngOrJpeg) {
     EXPECT_THAT(r.output, ::testing::HasSubstr(message)) << args;
   }
 }
+
+// Signs and shapes drawn on the pad (with their strokes) read as one thing that is not a digit,
+// never as a number of their pieces: a # is not 11 nor 44, a W not 11. (From pixels alone, a
+// heart reads as 17 and a triangle as 61: sure digits, which the rule on unsure splits keeps.)
+TEST(NumberReading, SignsAndShapesOnThePadAreNotNumbers) {
+  Network net = load_model_file(kNumberModel);
+  const std::vector<std::pair<const char*, std::vector<test::Stroke>>> shapes = {
+      {"#", {{{100, 50}, {90, 230}}, {{180, 50}, {170, 230}}, {{50, 110}, {230, 110}}, {{45, 170}, {225, 170}}}},
+      {"*", {{{140, 50}, {140, 230}}, {{60, 90}, {220, 190}}, {{60, 190}, {220, 90}}}},
+      {"heart", {{{140, 90}, {110, 50}, {60, 60}, {50, 110}, {140, 230}, {230, 110}, {220, 60}, {170, 50}, {140, 90}}}},
+      {"zigzag", {{{30, 100}, {80, 200}, {130, 100}, {180, 200}, {230, 100}, {270, 200}}}},
+      {"W", {{{40, 60}, {80, 220}, {140, 100}, {200, 220}, {240, 60}}}},
+      {"M", {{{40, 220}, {60, 60}, {140, 180}, {220, 60}, {240, 220}}}},
+      {"ticks", {{{40, 140}, {70, 180}, {120, 80}}, {{150, 140}, {180, 180}, {230, 80}}}},
+      {"plus", {{{140, 60}, {140, 220}}, {{60, 140}, {220, 140}}}},
+      {"equals", {{{60, 110}, {220, 110}}, {{60, 170}, {220, 170}}}},
+      {"triangle", {{{140, 50}, {230, 220}, {50, 220}, {140, 50}}}},
+      {"square", {{{60, 60}, {220, 60}, {220, 220}, {60, 220}, {60, 60}}}},
+  };
+  for (const auto& [name, strokes] : shapes) {
+    const NumberReading r = read_number(pad(strokes).data(), 280, 280, pen_strokes(strokes), net);
+    EXPECT_EQ(r.state, NumberState::NotDigit) << name << " read as " << r.number;
+  }
+}

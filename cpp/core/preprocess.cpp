@@ -227,9 +227,11 @@ std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height) {
     sample_border(0, y);
     sample_border(width - 1, y);
   }
+  // A floor under 15% removes paper texture and JPEG noise; the rest is stretched to 0..1.
+  const auto floored = [](float v) { return std::clamp((v - 0.15f) / 0.7f, 0.0f, 1.0f); };
   std::vector<float> ink(n);
   if (median(border_alpha) < 128.0f) {
-    for (size_t i = 0; i < n; ++i) ink[i] = float(rgba[4 * i + 3]) / 255.0f;  // coverage
+    for (size_t i = 0; i < n; ++i) ink[i] = floored(float(rgba[4 * i + 3]) / 255.0f);  // coverage
   } else {
     // Opaque: ink is how far a pixel's luminance is from the background's, relative to the
     // contrast of the ink itself (the 90th percentile of the clearly-not-background pixels,
@@ -246,10 +248,8 @@ std::vector<float> ink_from_rgba(const uint8_t* rgba, int width, int height) {
     const auto p90 = strong.begin() + long(0.9 * double(strong.size() - 1));
     std::nth_element(strong.begin(), p90, strong.end());
     const float full = *p90;
-    for (size_t i = 0; i < n; ++i) ink[i] = std::min(1.0f, contrast[i] / full);
+    for (size_t i = 0; i < n; ++i) ink[i] = floored(std::min(1.0f, contrast[i] / full));
   }
-  // A floor under 15% removes paper texture and JPEG noise; the rest is stretched to 0..1.
-  for (float& v : ink) v = std::clamp((v - 0.15f) / 0.7f, 0.0f, 1.0f);
   return ink;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "errors.hpp"
 
@@ -316,9 +317,11 @@ NumberReading NumberReader::read_ink(const std::vector<float>& ink, int width, i
   const size_t pixels = ink.size();
 
   // The drawing read as one digit, as read_drawing reads it: a single digit's answer, and the
-  // answer whenever the ink is not a row of digits.
-  const auto whole_reading = [&]() {
-    NumberReading out;
+  // answer whenever the ink is not a row of digits. Read once, when first asked for.
+  std::optional<NumberReading> whole_once;
+  const auto whole_reading = [&]() -> const NumberReading& {
+    if (whole_once) return *whole_once;
+    NumberReading& out = whole_once.emplace();
     NumberPart part;
     part.seen = preprocess_ink(ink, width, height, whole_flick_length);
     part.reading = read_drawing(part.seen, net);
@@ -565,7 +568,7 @@ NumberReading NumberReader::read_ink(const std::vector<float>& ink, int width, i
   int high = 0;  // segments as high as a digit
   for (int g = 0; g < int(segments.size()); ++g) high += digit_high(g);
   if (possible_piece(0, slice_count) || line_hi - line_lo <= kMaxDigitWidth * line_height || high <= 1) {
-    NumberReading whole = whole_reading();
+    const NumberReading& whole = whole_reading();
     if (whole.parts.empty()) return whole;
     const NumberPart& one = whole.parts[0];
     const bool rule = one.seen.ink == Ink::Dot || one.seen.ink == Ink::Flick;
@@ -606,7 +609,7 @@ NumberReading NumberReader::read_ink(const std::vector<float>& ink, int width, i
   const bool sure_digits = log_confidence >= double(out.parts.size()) * std::log(kMinSplitConfidence);
   const bool only_ones = blobs == 1 && std::all_of(out.number.begin(), out.number.end(), [](char c) { return c == '1'; });
   if (!sure_digits || only_ones) {
-    NumberReading whole = whole_reading();
+    const NumberReading& whole = whole_reading();
     if (whole.state == NumberState::NotDigit) return whole;
   }
   out.state = NumberState::Number;

@@ -79,7 +79,7 @@ int parse_count(const std::string& text, const std::string& token) {
   return std::atoi(text.c_str());
 }
 
-float parse_rate(const std::string& text, const std::string& token) {
+float parse_number(const std::string& text, const std::string& token) {
   char* end = nullptr;
   errno = 0;
   const float v = std::strtof(text.c_str(), &end);
@@ -164,12 +164,12 @@ LayerSpec parse_layer(const std::string& token) {
   } else if (name == "dropout") {
     need_args(1, 1);
     s.kind = LayerKind::Dropout;
-    s.rate = parse_rate(parts[1], token);
+    s.rate = parse_number(parts[1], token);
   } else if (name == "scale") {
     need_args(2, 2);
     s.kind = LayerKind::Scale;
-    s.scale = parse_rate(parts[1], token);
-    s.shift = parse_rate(parts[2], token);
+    s.scale = parse_number(parts[1], token);
+    s.shift = parse_number(parts[2], token);
   } else if (name == "relu" || name == "sigmoid" || name == "tanh") {
     need_args(0, 0);
     s.kind = parse_activation(name, token);

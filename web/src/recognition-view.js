@@ -3,6 +3,7 @@
 // ends. A number also gets each digit's image and confidence, and boxes over the pad's ink;
 // the selected digit's chart and image are shown, and "Wrong?" corrects that digit.
 import { ConfidenceChart } from './chart.js';
+import { percent } from './format.js';
 import { CONFIDENT, topTwo } from './recognizer.js';
 
 const $ = (id) => document.getElementById(id);
@@ -81,9 +82,9 @@ export class RecognitionView {
     digitEl.textContent = String(first.digit);
     verdict.textContent = confident
       ? `${percent(first.p, 1)} sure`
-      : `not sure: ${first.digit} (${percent(first.p)}) or ${second.digit} (${percent(second.p)})`;
+      : `not sure: ${first.digit} (${percent(first.p, 0)}) or ${second.digit} (${percent(second.p, 0)})`;
     return confident
-      ? `I read a ${first.digit}, ${percent(first.p).replace('%', ' percent')} sure.`
+      ? `I read a ${first.digit}, ${percent(first.p, 0).replace('%', ' percent')} sure.`
       : `Not sure: ${first.digit} or ${second.digit}.`;
   }
 
@@ -136,10 +137,10 @@ export class RecognitionView {
       button.dataset.digit = part.digit ?? '';
       button.classList.toggle('unsure', isUnsure(part));
       drawSeen(button.firstChild.getContext('2d'), part.image);
-      button.lastChild.textContent = part.digit === null ? '?' : `${part.digit} ${percent(part.confidence)}`;
+      button.lastChild.textContent = part.digit === null ? '?' : `${part.digit} ${percent(part.confidence, 0)}`;
       button.setAttribute('aria-label', part.digit === null
         ? `Part ${i + 1} of ${count}: not a digit`
-        : `Digit ${i + 1} of ${count}: ${part.digit}, ${percent(part.confidence)} sure`);
+        : `Digit ${i + 1} of ${count}: ${part.digit}, ${percent(part.confidence, 0)} sure`);
       const box = this.#boxes.children[i];
       box.className = isUnsure(part) ? 'pad-box unsure' : 'pad-box';
       Object.assign(box.style, {
@@ -179,10 +180,6 @@ function drawSeen(ctx, image) {
     pixels.data.set([v, v, v, 255], 4 * i);
   }
   ctx.putImageData(pixels, 0, 0);
-}
-
-function percent(p, digits = 0) {
-  return `${(p * 100).toFixed(digits)}%`;
 }
 
 /** 0.3 ms, 2.4 ms, 17 ms: two significant figures are all a timing on a busy machine gives. */

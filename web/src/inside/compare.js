@@ -2,7 +2,8 @@
 // this visit (one just trained, a loaded file), read the same 28x28 input side by side: each
 // one's answer, how sure, and its top three. Updated when a stroke ends (reading six models
 // every frame would slow drawing down).
-const percent = (p) => `${(p * 100).toFixed(1)}%`;
+import { percent } from '../format.js';
+
 const cell = (tag, props) => Object.assign(document.createElement(tag), props);
 
 export class CompareView {

@@ -1,9 +1,9 @@
 // A confusion matrix as a table: rows the true class, columns what was read, each row's
 // accuracy at its end; a wrong cell with images is a button (onCell(label, predicted)) shaded
 // by its share of the row. Used by "Where it fails" and by the studio after each epoch.
+import { percent } from '../format.js';
 import './confusion.css';
 
-export const percent = (p) => `${(p * 100).toFixed(1)}%`;
 
 const cell = (tag, props) => Object.assign(document.createElement(tag), props);
 

@@ -4,7 +4,8 @@
 // images with what was read and how sure. A click on a cell of the matrix shows its images.
 import { allCorrections, correctionsAsSet } from '../corrections/store.js';
 import { Request } from '../training/protocol.js';
-import { percent, renderConfusion } from './confusion.js';
+import { percent } from '../format.js';
+import { renderConfusion } from './confusion.js';
 
 const SHOWN = 120;  // gallery images at most at once
 

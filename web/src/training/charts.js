@@ -1,5 +1,6 @@
 // The studio's live charts: training loss, and training and test accuracy, by epoch.
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement } from 'chart.js';
+import { percent } from '../format.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend);
 
@@ -55,7 +56,6 @@ export function createTrainingCharts(lossCanvas, accuracyCanvas) {
   let accuracy = new ChunkCurve();
   // The charts' text alternative: their latest values, for screen readers.
   const last = (chart, i) => chart.data.datasets[i].data.at(-1);
-  const percent = (y) => `${(y * 100).toFixed(1)}%`;
   function describe() {
     const [l, a, t] = [last(lossChart, 0), last(accuracyChart, 0), last(accuracyChart, 1)];
     lossCanvas.setAttribute('aria-label', l ? `Training loss (smoothed): ${l.y.toFixed(3)} at epoch ${l.x.toFixed(1)}` : 'Training loss: no run yet');

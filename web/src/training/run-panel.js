@@ -2,7 +2,8 @@
 // the charts, and renders the run's view: Start, Pause/Resume, Cancel, Fine-tune, status,
 // progress, the offered model (Use, Download, Discard) and the error line.
 import { downloadBytes } from '../download.js';
-import { percent, renderConfusion } from '../inside/confusion.js';
+import { percent } from '../format.js';
+import { renderConfusion } from '../inside/confusion.js';
 import { Reply, Request } from './protocol.js';
 import { RunState, TrainingRun, viewOf } from './run-state.js';
 

@@ -1,6 +1,8 @@
 // A training run (or a fine-tuning, which is a run too) as one state machine. Buttons, status
 // lines and the result box are derived from it by viewOf(); event handlers only ask for
 // transitions, so a late reply or a double click cannot leave the page half-updated.
+import { percent } from '../format.js';
+
 export const RunState = Object.freeze({
   IDLE: 'idle',
   LOADING_DATA: 'loading-data',
@@ -125,7 +127,6 @@ export class TrainingRun {
   }
 }
 
-const percent = (p, digits) => `${(p * 100).toFixed(digits)}%`;
 
 const duration = (seconds) => (seconds >= 60 ? `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s` : `${Math.round(seconds)} s`);
 
